@@ -1,0 +1,82 @@
+"""Check: answer a learner's arrays in plain words, right or wrong.
+
+Each check returns a `Check`, which shows as one line starting with a tick or a cross.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Check:
+    """The verdict of one check: whether it passed, and why, in plain words."""
+
+    ok: bool
+    message: str
+
+    def __repr__(self) -> str:
+        return ("✅ " if self.ok else "❌ ") + self.message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def check_scaled(x: np.ndarray, name: str = "x") -> Check:
+    """Are the pixels float32 in [0, 1], scaled exactly once from 0-255?"""
+    x = np.asarray(x)
+    top = float(x.max()) if x.size else 0.0
+    if x.dtype == np.uint8 or top > 1.0:
+        return Check(False, f"{name} still holds raw pixels (max {top:g}): divide by 255 "
+                            "once, as float32.")
+    if float(x.min()) < 0:
+        return Check(False, f"{name} has negative values (min {float(x.min()):g}): "
+                            "scale raw pixels to [0, 1] by dividing by 255.")
+    if 0 < top <= 1 / 255 + 1e-6:
+        return Check(False, f"{name} looks scaled twice: its maximum is {top:.4f}. "
+                            "Scale the raw uint8 images once.")
+    if x.dtype != np.float32:
+        return Check(False, f"{name} is {x.dtype}; use float32 (half the memory of "
+                            "float64, and what Keras computes in).")
+    return Check(True, f"{name} is float32 in [0, 1] (max {top:g}): scaled once.")
+
+
+def check_shape(x: np.ndarray, expected: tuple[int | None, ...], name: str = "x") -> Check:
+    """Does `x` have the expected shape? `None` in `expected` matches any length."""
+    shape = np.shape(x)
+    fits = len(shape) == len(expected) and all(
+        e is None or e == s for s, e in zip(shape, expected))
+    want = "(" + ", ".join("N" if e is None else str(e) for e in expected) + ")"
+    if fits:
+        return Check(True, f"{name} has shape {shape}, as expected {want}.")
+    hint = ""
+    if len(shape) == len(expected) - 1 and expected[-1] == 1:
+        hint = " Add the channel axis: x.reshape(-1, 28, 28, 1)."
+    return Check(False, f"{name} has shape {shape}; expected {want}.{hint}")
+
+
+def check_labels(y: np.ndarray, loss: str, name: str = "y") -> Check:
+    """Do the labels' encoding and the loss match (integers/sparse, one-hot/categorical)?"""
+    y = np.asarray(y)
+    one_hot = y.ndim == 2 and y.shape[1] == 10
+    integers = y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1)
+    if loss == "sparse_categorical_crossentropy":
+        if integers:
+            return Check(True, f"{name} holds integer labels: right for {loss}.")
+        if one_hot:
+            return Check(False, f"{name} is one-hot {y.shape}, but {loss} wants integer "
+                                "labels. Use categorical_crossentropy, or y.argmax(axis=1).")
+    elif loss == "categorical_crossentropy":
+        if one_hot:
+            return Check(True, f"{name} is one-hot {y.shape}: right for {loss}.")
+        if integers:
+            return Check(False, f"{name} holds integer labels, but {loss} wants one-hot. "
+                                "Use keras.utils.to_categorical(y, 10), or "
+                                "sparse_categorical_crossentropy.")
+    else:
+        return Check(False, f"Unknown loss {loss!r}: use sparse_categorical_crossentropy "
+                            "or categorical_crossentropy.")
+    return Check(False, f"{name} has shape {y.shape}: neither integer labels (N,) nor "
+                        "one-hot (N, 10).")

@@ -1,0 +1,66 @@
+"""helpers.plots and helpers.widgets on tiny arrays, headless."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from helpers.plots import plot_label_counts, plot_pixel_histogram, show_digit, show_gallery
+from helpers.widgets import digit_browser
+
+IMAGES = np.stack([np.full((28, 28), i * 20, np.uint8) for i in range(10)])
+LABELS = np.arange(10, dtype=np.uint8)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_show_digit_draws_the_image_with_title():
+    ax = show_digit(IMAGES[3].reshape(28, 28, 1), "label 3")
+    assert ax.get_title() == "label 3"
+    np.testing.assert_array_equal(ax.images[0].get_array(), IMAGES[3])
+
+
+def test_show_digit_uses_given_axes():
+    _, ax = plt.subplots()
+    assert show_digit(IMAGES[0], ax=ax) is ax
+
+
+def test_gallery_titles_and_blank_cells():
+    fig = show_gallery(IMAGES, LABELS, n=10, ncols=4)
+    axes = fig.axes
+    assert len(axes) == 12
+    assert [a.get_title() for a in axes[:10]] == [str(i) for i in range(10)]
+    assert not axes[10].axison and not axes[11].axison
+
+
+def test_gallery_marks_wrong_predictions_red():
+    predicted = LABELS.copy()
+    predicted[2] = 7
+    fig = show_gallery(IMAGES, LABELS, predicted=predicted, n=4, ncols=4)
+    assert fig.axes[2].get_title() == "7 (true 2)"
+    assert fig.axes[2].title.get_color() == "red"
+    assert fig.axes[1].title.get_color() != "red"
+
+
+def test_label_counts_bars():
+    ax = plot_label_counts(np.array([0, 0, 1, 9, 9, 9], np.uint8))
+    assert [p.get_height() for p in ax.patches] == [2, 1, 0, 0, 0, 0, 0, 0, 0, 3]
+
+
+def test_pixel_histogram_counts_every_pixel():
+    ax = plot_pixel_histogram(IMAGES, bins=10)
+    assert sum(p.get_height() for p in ax.patches) == IMAGES.size
+    assert ax.get_yscale() == "log" and "uint8" in ax.get_title()
+
+
+def test_digit_browser_redraws_when_the_slider_moves():
+    browser = digit_browser(IMAGES, LABELS)
+    slider = browser.children[0]
+    assert (slider.min, slider.max, slider.value) == (0, 9, 0)
+    assert plt.gcf().axes[0].get_title() == "index 0: label 0"
+    slider.value = 7
+    assert plt.gcf().axes[0].get_title() == "index 7: label 7"
+    np.testing.assert_array_equal(plt.gcf().axes[0].images[0].get_array(), IMAGES[7])
