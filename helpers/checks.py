@@ -80,3 +80,40 @@ def check_labels(y: np.ndarray, loss: str, name: str = "y") -> Check:
                             "or categorical_crossentropy.")
     return Check(False, f"{name} has shape {y.shape}: neither integer labels (N,) nor "
                         "one-hot (N, 10).")
+
+
+def check_model(model) -> Check:
+    """Is a digit classifier wired right: Flatten before Dense, ten softmax outputs?"""
+    if not model.built or not model.layers:
+        return Check(False, "The model is not built yet, so its shapes are unknown: start "
+                            "it with keras.Input(shape=(28, 28, 1)).")
+    seen_grid = False  # has a layer produced a (height, width, channels) grid yet?
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "Dense" and len(layer.input.shape) == 4:
+            return Check(False, f"Dense layer '{layer.name}' comes after a "
+                                f"{'Conv2D/pooling' if seen_grid else '4-D'} output "
+                                f"{tuple(layer.input.shape)} without Flatten: add "
+                                "layers.Flatten() before the first Dense.")
+        seen_grid = seen_grid or len(layer.output.shape) == 4
+    shape = tuple(model.output_shape)
+    if shape != (None, 10):
+        return Check(False, f"The model's output shape is {shape}; a digit classifier "
+                            "needs (None, 10), one score per digit.")
+    activation = getattr(model.layers[-1], "activation", None)
+    name = getattr(activation, "__name__", str(activation))
+    if name != "softmax":
+        return Check(False, f"The last layer uses {name}; ten exclusive classes need "
+                            "softmax, so that the probabilities add up to 1.")
+    return Check(True, f"Output shape {shape}, Flatten before Dense, softmax at the end.")
+
+
+def check_param_count(layer_or_model, guess: int) -> Check:
+    """Does `guess` equal the number of trainable and other weights Keras counts?"""
+    actual = layer_or_model.count_params()
+    if guess == actual:
+        return Check(True, f"Right: {actual:,} parameters.")
+    hint = " (did you forget the biases?)" if 0 < actual - guess <= 512 else ""
+    return Check(False, f"Not quite: you said {guess:,}, Keras counts {actual:,}{hint}. "
+                        "A Conv2D has kernel height x width x input channels x filters "
+                        "weights, plus one bias per filter.")

@@ -109,3 +109,23 @@ def load_mnist(verbose: bool = True) -> tuple[Split, Split]:
         print(f"Data: {len(x_train):,} training and {len(x_test):,} test images "
               f"from {SOURCE['detail']}.")
     return data
+
+
+def prepare_images(x: np.ndarray) -> np.ndarray:
+    """Raw uint8 digits (N, 28, 28) -> float32 (N, 28, 28, 1) in [0, 1], as notebook 02 does."""
+    x = np.asarray(x)
+    if x.dtype != np.uint8:
+        top = float(x.max()) if x.size else 0.0
+        raise ValueError(f"prepare_images wants the raw uint8 images (0-255), but got "
+                         f"{x.dtype} with maximum {top:g}: they look scaled already. "
+                         "Pass the raw images, e.g. x_train_raw.")
+    if x.shape[1:] not in ((28, 28), (28, 28, 1)):
+        raise ValueError(f"prepare_images wants images shaped (N, 28, 28), got {x.shape}.")
+    return (x.astype("float32") / 255.0).reshape(-1, 28, 28, 1)
+
+
+def course_path(*parts: str) -> Path:
+    """A path under the course's root (beside notebooks/), e.g. course_path("models")."""
+    root = Path(__file__).resolve().parent.parent
+    base = root if (root / "notebooks").is_dir() else Path.cwd()
+    return base.joinpath(*parts)

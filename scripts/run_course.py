@@ -46,10 +46,10 @@ def run(path: Path, in_place: bool, timeout: int) -> tuple[bool, float, str]:
         ok = False
         print(str(err).splitlines()[-1] if str(err) else "a cell failed", file=sys.stderr)
     seconds = time.perf_counter() - start
-    target = path if in_place else OUT / path.name
+    # A failed run never overwrites a committed notebook: it goes to build/executed/.
+    target = path if (in_place and ok) else OUT / path.name
     target.parent.mkdir(parents=True, exist_ok=True)
-    if ok or not in_place:  # never overwrite a committed notebook with a failed run
-        nbformat.write(nb, target)
+    nbformat.write(nb, target)
     return ok, seconds, text_of(nb)
 
 

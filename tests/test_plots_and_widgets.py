@@ -4,8 +4,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from helpers.plots import plot_label_counts, plot_pixel_histogram, show_digit, show_gallery
-from helpers.widgets import digit_browser
+from helpers.plots import (plot_history, plot_label_counts, plot_pixel_histogram,
+                           plot_probabilities, show_digit, show_feature_maps, show_gallery)
+from helpers.widgets import digit_browser, prediction_explorer
 
 IMAGES = np.stack([np.full((28, 28), i * 20, np.uint8) for i in range(10)])
 LABELS = np.arange(10, dtype=np.uint8)
@@ -64,3 +65,35 @@ def test_digit_browser_redraws_when_the_slider_moves():
     slider.value = 7
     assert plt.gcf().axes[0].get_title() == "index 7: label 7"
     np.testing.assert_array_equal(plt.gcf().axes[0].images[0].get_array(), IMAGES[7])
+
+
+def test_feature_maps_one_panel_per_channel():
+    fig = show_feature_maps(np.zeros((13, 13, 5)), ncols=4)
+    assert len(fig.axes) == 8
+    assert sum(1 for a in fig.axes if a.images) == 5
+
+
+def test_probabilities_highlight_the_most_likely_digit():
+    p = np.full(10, 0.05)
+    p[3] = 0.55
+    ax = plot_probabilities(p)
+    colours = [bar.get_facecolor() for bar in ax.patches]
+    assert colours[3] != colours[0] and colours.count(colours[0]) == 9
+
+
+def test_history_plots_training_and_validation():
+    fig = plot_history({"loss": [1, 0.5], "val_loss": [1.1, 0.6],
+                        "accuracy": [0.8, 0.9], "val_accuracy": [0.7, 0.85]})
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+
+
+def test_prediction_explorer_filters_by_true_and_predicted_class():
+    probabilities = np.eye(10)[[0, 1, 2, 3, 4, 5, 6, 7, 8, 3]]  # image 9 (a 9) read as 3
+    explorer = prediction_explorer(IMAGES, LABELS, probabilities)
+    true_class, pred_class = explorer.children[0].children
+    verdict = explorer.children[2]
+    assert verdict.value.startswith("10 match. Image 0: true 0, predicted 0")
+    true_class.value = 9
+    assert "Image 9: true 9, predicted 3" in verdict.value and "WRONG" in verdict.value
+    pred_class.value = 9
+    assert verdict.value == "No test image matches these filters."
