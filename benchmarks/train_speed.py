@@ -1,0 +1,252 @@
+"""Train three MNIST recipes side by side and measure speed and accuracy.
+
+    MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/train_speed.py
+
+Recipes, each trained in its own process so that none inherits another's memory or
+threads:
+  article  - the first source article's CNN with the missing Flatten added
+             (Adam, batch 32, 10 epochs)
+  keras_io - keras-io's "Simple MNIST convnet" (Adam, batch 128, 15 epochs, trained
+             on the 54,000 images its validation_split=0.1 leaves)
+  course   - the course's network and schedule on a one-epoch budget
+             (SPRINT_RECIPE: batch 128, no augmentation), once per seed
+  course_notebook04 - the same network exactly as notebook 04 trains it
+             (COURSE_RECIPE: 15 epochs, augmentation, 10% held out for validation
+             and scored every epoch), once per seed
+
+Test accuracy is measured after every epoch; only training time is counted. Writes
+benchmarks/RESULTS.md and prints one JSON object as its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TARGETS = (0.99, 0.995)
+
+
+def build(recipe: str, epochs: int, n_train: int):
+    """Return (model, batch_size, augment) for a recipe, compiled."""
+    import keras
+    from keras import layers
+
+    from helpers.models import OneCycle, course_cnn
+
+    if recipe == "article":
+        model = keras.Sequential([
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(25, 3, activation="relu"), layers.MaxPooling2D(),
+            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(),
+            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+        optimizer, batch, augment = "adam", 32, None
+    elif recipe == "keras_io":
+        model = keras.Sequential([
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(),
+            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(),
+            layers.Flatten(), layers.Dropout(0.5), layers.Dense(10, activation="softmax")])
+        optimizer, batch, augment = "adam", 128, None
+    elif recipe in ("course", "course_notebook04"):
+        from helpers.models import COURSE_RECIPE, SPRINT_RECIPE
+        r = SPRINT_RECIPE if recipe == "course" else COURSE_RECIPE
+        model = course_cnn()
+        steps_per_epoch = -(-n_train // r["batch_size"])
+        optimizer = keras.optimizers.Adam(OneCycle(r["peak_lr"], epochs * steps_per_epoch))
+        batch, augment = r["batch_size"], r["augment"]
+    else:
+        raise SystemExit(f"unknown recipe {recipe!r}")
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model, batch, augment
+
+
+def worker(recipe: str, epochs: int, seed: int) -> dict:
+    """Train one recipe in this process; return its per-epoch record."""
+    import helpers  # noqa: F401  (quiet TensorFlow start-up)
+    import keras
+    import numpy as np
+
+    from helpers.data import load_mnist, prepare_images
+    from helpers.models import train_dataset, use_fast_precision
+
+    keras.utils.set_random_seed(seed)
+    if recipe.startswith("course"):
+        use_fast_precision()  # bfloat16 where the CPU has it: part of the course recipe
+    (x_raw, y_train), (xt_raw, y_test) = load_mnist(verbose=False)
+    x_train, x_test = prepare_images(x_raw), prepare_images(xt_raw)
+    validation = None
+    if recipe == "keras_io":  # validation_split=0.1: train on the first 90%, score the rest
+        n = int(len(x_train) * 0.9)
+        validation = (x_train[n:], y_train[n:])
+        x_train, y_train = x_train[:n], y_train[:n]
+    if recipe == "course_notebook04":  # notebook 04's stratified 10% validation split
+        from sklearn.model_selection import train_test_split
+        x_train, x_val, y_train, y_val = train_test_split(
+            x_train, y_train, test_size=0.1, stratify=y_train, random_state=0)
+        validation = (x_val, y_val)
+    model, batch, augment = build(recipe, epochs, len(x_train))
+    data = train_dataset(x_train, y_train, batch, augment=augment, seed=seed)
+
+    class Clock(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.seconds, self.epochs = 0.0, []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds += time.perf_counter() - self.start  # training time only
+            predicted = self.model.predict(x_test, batch_size=1000, verbose=0).argmax(1)
+            accuracy = float(np.mean(predicted == y_test))
+            self.epochs.append({"epoch": epoch + 1, "seconds": round(self.seconds, 2),
+                                "accuracy": accuracy})
+            print(f"  {recipe} seed {seed} epoch {epoch + 1}: {self.seconds:6.1f} s  "
+                  f"test accuracy {accuracy:.4f}", file=sys.stderr, flush=True)
+
+    clock = Clock()
+    # Validation, where the recipe has it, runs inside the epoch and counts as training time.
+    model.fit(data, epochs=epochs, verbose=0, callbacks=[clock], validation_data=validation,
+              shuffle=False)
+    record = {"recipe": recipe, "seed": seed, "params": model.count_params(),
+              "epochs": clock.epochs, "final_accuracy": clock.epochs[-1]["accuracy"],
+              "seconds_per_epoch": round(statistics.median(
+                  b["seconds"] - a["seconds"] for a, b in
+                  zip([{"seconds": 0}] + clock.epochs, clock.epochs)), 2),
+              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    for target in TARGETS:
+        hit = next((e["seconds"] for e in clock.epochs if e["accuracy"] >= target), None)
+        record[f"seconds_to_{target * 100:g}"] = hit
+    return record
+
+
+def run_worker(recipe: str, epochs: int, seed: int) -> dict:
+    """Run `worker` in a fresh Python process and return its record."""
+    cmd = [sys.executable, __file__, "--worker", recipe, "--epochs", str(epochs),
+           "--seed", str(seed)]
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_or_none(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 4) if values else None
+
+
+def summarise(records: list[dict]) -> dict:
+    """Median and spread over seeds for each recipe."""
+    out = {}
+    for recipe in dict.fromkeys(r["recipe"] for r in records):
+        rs = [r for r in records if r["recipe"] == recipe]
+        accs = [r["final_accuracy"] for r in rs]
+        out[recipe] = {
+            "params": rs[0]["params"], "runs": len(rs),
+            "seconds_to_99": median_or_none([r["seconds_to_99"] for r in rs]),
+            "seconds_to_99.5": median_or_none([r["seconds_to_99.5"] for r in rs]),
+            "reached_99.5": sum(r["seconds_to_99.5"] is not None for r in rs),
+            "final_accuracy": median_or_none(accs),
+            "final_accuracy_min": min(accs), "final_accuracy_max": max(accs),
+            "train_seconds": median_or_none([r["epochs"][-1]["seconds"] for r in rs]),
+            "seconds_per_epoch": median_or_none([r["seconds_per_epoch"] for r in rs]),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
+        }
+    return out
+
+
+def fmt(value, unit: str = "") -> str:
+    return "never" if value is None else f"{value:g}{unit}"
+
+
+def write_results(summary: dict, records: list[dict], command: str) -> str:
+    import keras
+    import tensorflow as tf
+
+    lines = [
+        "# Training speed and accuracy",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
+        f"Python {platform.python_version()}, TensorFlow {tf.__version__}, "
+        f"Keras {keras.__version__}. Full MNIST (60,000 training, 10,000 test images).",
+        "",
+        "Test accuracy measured after every epoch; only training time counted. Medians over "
+        "the runs; the course recipes run once per seed.",
+        "",
+        "Recipes:",
+        "",
+        "```",
+        __doc__.split("threads:\n", 1)[1].split("Test accuracy is")[0].strip("\n"),
+        "```",
+        "",
+        "| recipe | parameters | runs | seconds to 99.0% | seconds to 99.5% (runs reaching it) "
+        "| final accuracy: median (min to max) | training s | s/epoch | peak RSS |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, s in summary.items():
+        lines.append(
+            f"| {name} | {s['params']:,} | {s['runs']} | {fmt(s['seconds_to_99'])} | "
+            f"{fmt(s['seconds_to_99.5'])} ({s['reached_99.5']}/{s['runs']}) | "
+            f"{s['final_accuracy']:.2%} ({s['final_accuracy_min']:.2%} to "
+            f"{s['final_accuracy_max']:.2%}) | {s['train_seconds']:g} | "
+            f"{s['seconds_per_epoch']:g} | {s['peak_rss_mb']} MB |")
+    if summary.get("course", {}).get("seconds_to_99") and summary.get("keras_io", {}).get("seconds_to_99"):
+        ratio = summary["course"]["seconds_to_99"] / summary["keras_io"]["seconds_to_99"]
+        lines += ["", f"Course recipe's time to 99.0% as a share of keras-io's, same run: "
+                      f"{ratio:.2f} (target: at most 0.20)."]
+    lines += ["", "## Every epoch", "", "```"]
+    for r in records:
+        trace = ", ".join(f"{e['seconds']:g}s:{e['accuracy']:.4f}" for e in r["epochs"])
+        lines.append(f"{r['recipe']} seed {r['seed']}: {trace}")
+    lines += ["```", ""]
+    text = "\n".join(lines)
+    (HERE / "RESULTS.md").write_text(text)
+    return text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--epochs", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--seeds", type=int, default=3, help="course recipe runs (seeds)")
+    parser.add_argument("--recipes", default="article,keras_io,course,course_notebook04")
+    args = parser.parse_args()
+
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.epochs, args.seed)))
+        return 0
+    if not os.environ.get("MNIST_NPZ"):
+        print("Set MNIST_NPZ to the full mnist.npz: the benchmark is defined on full MNIST.",
+              file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(HERE.parent))
+    from helpers.models import COURSE_RECIPE, SPRINT_RECIPE
+
+    epochs = {"article": 10, "keras_io": 15, "course": SPRINT_RECIPE["epochs"],
+              "course_notebook04": COURSE_RECIPE["epochs"]}
+    records = []
+    for recipe in args.recipes.split(","):
+        for seed in range(args.seeds if recipe.startswith("course") else 1):
+            records.append(run_worker(recipe, epochs[recipe], seed))
+    summary = summarise(records)
+    command = "MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/train_speed.py " \
+              + " ".join(sys.argv[1:])
+    print(write_results(summary, records, command.strip()))
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
