@@ -1,0 +1,159 @@
+"""helpers.kaggle: Kaggle-format files from MNIST, every malformed-CSV error, submissions."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import helpers.kaggle as kaggle
+from helpers.kaggle import (PIXELS, CsvFormatError, ensure_kaggle_files, read_kaggle_csv,
+                            write_submission)
+
+
+def frame(n=3, labelled=True):
+    pixels = pd.DataFrame(np.arange(n * 784).reshape(n, 784) % 256, columns=PIXELS)
+    if labelled:
+        pixels.insert(0, "label", np.arange(n) % 10)
+    return pixels
+
+
+def write(tmp_path, df, name="train.csv"):
+    path = tmp_path / name
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def tiny_mnist(monkeypatch):
+    rng = np.random.default_rng(0)
+    data = ((rng.integers(0, 256, (30, 28, 28), dtype=np.uint8), np.arange(30, dtype=np.uint8) % 10),
+            (rng.integers(0, 256, (20, 28, 28), dtype=np.uint8), np.arange(20, dtype=np.uint8) % 10))
+    monkeypatch.setattr(kaggle, "load_mnist", lambda verbose=False: data)
+    monkeypatch.setitem(kaggle.SOURCE, "detail", "tiny test data")
+    return data
+
+
+def test_good_files_read_back(tmp_path):
+    train = read_kaggle_csv(write(tmp_path, frame()), labelled=True)
+    assert train.shape == (3, 785) and list(train.columns[:2]) == ["label", "pixel0"]
+    test = read_kaggle_csv(write(tmp_path, frame(labelled=False), "test.csv"), labelled=False)
+    assert test.shape == (3, 784)
+
+
+def test_missing_label_column(tmp_path):
+    with pytest.raises(CsvFormatError, match="train.csv has no 'label' column"):
+        read_kaggle_csv(write(tmp_path, frame(labelled=False)), labelled=True)
+
+
+def test_test_file_with_labels_is_named(tmp_path):
+    with pytest.raises(CsvFormatError, match="looks like train.csv"):
+        read_kaggle_csv(write(tmp_path, frame(), "test.csv"), labelled=False)
+
+
+def test_wrong_number_of_pixel_columns(tmp_path):
+    with pytest.raises(CsvFormatError, match=r"783 pixel columns; expected 784.*first missing: pixel783"):
+        read_kaggle_csv(write(tmp_path, frame().drop(columns="pixel783")), labelled=True)
+
+
+def test_non_numeric_value_names_row_and_column(tmp_path):
+    df = frame().astype(object)
+    df.loc[1, "pixel300"] = "abc"
+    with pytest.raises(CsvFormatError, match=r"row 1 \(line 3 of the file\), column pixel300 holds 'abc'"):
+        read_kaggle_csv(write(tmp_path, df), labelled=True)
+
+
+def test_missing_value_names_row_and_column(tmp_path):
+    df = frame().astype(float)
+    df.loc[2, "pixel5"] = np.nan
+    with pytest.raises(CsvFormatError, match=r"row 2 \(line 4 of the file\), column pixel5 is empty"):
+        read_kaggle_csv(write(tmp_path, df), labelled=True)
+
+
+@pytest.mark.parametrize("value, shown", [(256, "256"), (-1, "-1"), (12.5, "12.5")])
+def test_pixel_out_of_range(tmp_path, value, shown):
+    df = frame().astype(float)
+    df.loc[0, "pixel10"] = value
+    with pytest.raises(CsvFormatError, match=rf"row 0 .*column pixel10 is {shown}; pixels must be"):
+        read_kaggle_csv(write(tmp_path, df), labelled=True)
+
+
+def test_label_out_of_range(tmp_path):
+    df = frame()
+    df.loc[1, "label"] = 12
+    with pytest.raises(CsvFormatError, match="row 1 .* has the label 12"):
+        read_kaggle_csv(write(tmp_path, df), labelled=True)
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_text("")
+    with pytest.raises(CsvFormatError, match="train.csv is empty"):
+        read_kaggle_csv(path, labelled=True)
+
+
+def test_header_only(tmp_path):
+    path = write(tmp_path, frame().iloc[:0])
+    with pytest.raises(CsvFormatError, match="header but no rows"):
+        read_kaggle_csv(path, labelled=True)
+
+
+def test_ragged_rows(tmp_path):
+    path = write(tmp_path, frame())
+    path.write_text(path.read_text() + "1,2,3," + ",".join(["4"] * 800) + "\n")
+    with pytest.raises(CsvFormatError, match="not a well-formed CSV"):
+        read_kaggle_csv(path, labelled=True)
+
+
+def test_files_are_made_from_mnist_in_kaggle_proportions(tmp_path, tiny_mnist, capsys):
+    paths = ensure_kaggle_files(tmp_path)
+    train = read_kaggle_csv(paths["train"], labelled=True)
+    test = read_kaggle_csv(paths["test"], labelled=False)
+    assert (len(train), len(test)) == (30, 20)  # 60% / 40%, as Kaggle's 42,000 / 28,000
+    assert "course wrote them" in capsys.readouterr().out
+    answers = pd.read_csv(paths["answers"])
+    assert list(answers.columns) == ["ImageId", "Label"] and answers["ImageId"].iloc[0] == 1
+    # every MNIST image appears exactly once across the two files
+    (x_tr, _), (x_te, _) = tiny_mnist
+    rows = np.concatenate([train[PIXELS].to_numpy(), test.to_numpy()])
+    assert sorted(map(bytes, rows.astype(np.uint8))) == sorted(
+        map(bytes, np.concatenate([x_tr, x_te]).reshape(-1, 784)))
+
+
+def test_made_files_are_reused_not_rewritten(tmp_path, tiny_mnist, capsys):
+    paths = ensure_kaggle_files(tmp_path)
+    stamp = paths["train"].stat().st_mtime_ns
+    ensure_kaggle_files(tmp_path)
+    assert paths["train"].stat().st_mtime_ns == stamp
+    assert "made earlier" in capsys.readouterr().out
+
+
+def test_learners_kaggle_files_are_never_overwritten(tmp_path, tiny_mnist, capsys):
+    write(tmp_path, frame(5))
+    write(tmp_path, frame(4, labelled=False), "test.csv")
+    before = (tmp_path / "train.csv").read_bytes()
+    paths = ensure_kaggle_files(tmp_path)
+    assert "Using your Kaggle files" in capsys.readouterr().out
+    assert (tmp_path / "train.csv").read_bytes() == before and "answers" not in paths
+
+
+def test_half_a_download_is_refused_not_overwritten(tmp_path, tiny_mnist):
+    write(tmp_path, frame(5))
+    with pytest.raises(FileNotFoundError, match="has train.csv but not the other"):
+        ensure_kaggle_files(tmp_path)
+
+
+def test_submission_is_checked_and_never_overwrites(tmp_path):
+    first = write_submission(np.array([3, 1, 4]), n_test=3, folder=tmp_path)
+    second = write_submission(np.array([2, 7, 1]), n_test=3, folder=tmp_path)
+    assert first.name == "submission.csv" and second.name == "submission_2.csv"
+    assert first.read_text() == "ImageId,Label\n1,3\n2,1\n3,4\n"
+
+
+@pytest.mark.parametrize("labels, n, message", [
+    (np.zeros((3, 10)), 3, "argmax"),
+    (np.array([1, 2]), 3, "3 images but there are 2 predictions"),
+    (np.array([1, 2, 10]), 3, "digits 0-9"),
+])
+def test_bad_submissions_are_refused(tmp_path, labels, n, message):
+    with pytest.raises(ValueError, match=message):
+        write_submission(labels, n_test=n, folder=tmp_path)
+    assert not (tmp_path / "submission.csv").exists()
