@@ -164,13 +164,19 @@ def latest_model(name: str = "course_cnn") -> Path | None:
     return found[-1] if found else None
 
 
-def quick_model(x_train: np.ndarray, y_train: np.ndarray, epochs: int = 2,
+def quick_model(x_train: np.ndarray, y_train: np.ndarray, min_steps: int = 450,
                 seed: int = 0) -> keras.Model:
-    """Train the course CNN briefly (no augmentation): a stand-in when none was saved."""
+    """Train the course CNN with the sprint recipe: a stand-in when no model was saved.
+
+    It trains for at least `min_steps` batches (one epoch of the full MNIST; about 15 of
+    the offline default's 4,000 images), because a few dozen steps leave it guessing.
+    """
     keras.utils.set_random_seed(seed)
     model = course_cnn()
-    data = train_dataset(x_train, y_train, 256, seed=seed)
-    model.compile(optimizer=keras.optimizers.Adam(OneCycle(0.005, epochs * len(data))),
+    data = train_dataset(x_train, y_train, SPRINT_RECIPE["batch_size"], seed=seed)
+    epochs = min(30, max(SPRINT_RECIPE["epochs"], math.ceil(min_steps / len(data))))
+    model.compile(optimizer=keras.optimizers.Adam(OneCycle(SPRINT_RECIPE["peak_lr"],
+                                                           epochs * len(data))),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(data, epochs=epochs, shuffle=False, verbose=0)
     return model
@@ -189,5 +195,5 @@ def load_or_train(x_train: np.ndarray, y_train: np.ndarray) -> keras.Model:
                   "training a quick model instead.")
     else:
         print("No saved model in models/ (run notebook 04 to make one): "
-              "training a quick 2-epoch model instead.")
+              "training a quick stand-in with the sprint recipe instead.")
     return quick_model(x_train, y_train)

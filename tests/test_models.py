@@ -96,3 +96,11 @@ def test_load_or_train_loads_the_saved_model(models_tmp, capsys):
     assert "Loaded the model notebook 04 saved" in capsys.readouterr().out
     np.testing.assert_allclose(loaded.predict(X[:2], verbose=0), saved.predict(X[:2], verbose=0),
                                atol=1e-6)
+
+
+def test_stand_in_trains_for_steps_not_just_two_epochs():
+    """On a small set an epoch is a few batches: the stand-in must still train enough."""
+    x = np.repeat(X, 20, axis=0)  # 1,280 images: 10 batches of 128 per epoch
+    y = np.repeat(Y, 20)
+    model = models.quick_model(x, y, min_steps=200)
+    assert int(model.optimizer.iterations.numpy()) == 200  # 20 epochs of 10 batches
