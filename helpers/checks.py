@@ -117,3 +117,26 @@ def check_param_count(layer_or_model, guess: int) -> Check:
     return Check(False, f"Not quite: you said {guess:,}, Keras counts {actual:,}{hint}. "
                         "A Conv2D has kernel height x width x input channels x filters "
                         "weights, plus one bias per filter.")
+
+
+def check_accuracy(model, x: np.ndarray, y: np.ndarray, at_least: float,
+                   name: str = "these images") -> Check:
+    """Does `model` classify at least the fraction `at_least` of (x, y) correctly?
+
+    `y` may hold integer labels (N,) or one-hot rows (N, 10).
+    """
+    if not 0 < at_least <= 1:
+        return Check(False, f"at_least={at_least!r}: give the target as a fraction, "
+                            "for example 0.98 for 98%.")
+    y = np.asarray(y)
+    labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] == 10 else y.reshape(-1)
+    if len(x) != len(labels) or len(labels) == 0:
+        return Check(False, f"{len(x)} images but {len(labels)} labels: pass the labels "
+                            "that belong to these images.")
+    accuracy = float(np.mean(model.predict(x, batch_size=1000, verbose=0).argmax(axis=1)
+                             == labels))
+    where = f"{accuracy:.2%} on {len(labels):,} images of {name}"
+    if accuracy >= at_least:
+        return Check(True, f"{where}: at least the {at_least:.0%} asked for.")
+    return Check(False, f"{where}: short of the {at_least:.0%} asked for. Train longer, "
+                        "or check the scaling and the model with the other checks.")

@@ -72,3 +72,57 @@ def test_one_hot_with_sparse_loss_says_what_to_do():
     message = check_labels(keras.utils.to_categorical([1, 2], 10),
                            "sparse_categorical_crossentropy", "y").message
     assert "one-hot" in message and "argmax" in message
+
+
+class _FixedModel:
+    """Predicts the given digits, whatever the images: enough to test check_accuracy."""
+
+    def __init__(self, digits):
+        self.digits = np.asarray(digits)
+
+    def predict(self, x, batch_size=None, verbose=0):
+        return np.eye(10, dtype="float32")[self.digits[: len(x)]]
+
+
+def test_accuracy_reached_passes():
+    from helpers.checks import check_accuracy
+    model = _FixedModel([0, 1, 2, 3, 4, 5, 6, 7, 8, 0])  # 9 of 10 right
+    result = check_accuracy(model, np.zeros((10, 28, 28, 1)), np.arange(10), 0.9, "x_val")
+    assert result.ok and "90.00% on 10 images of x_val" in result.message
+
+
+def test_accuracy_short_of_target_fails_and_says_by_what():
+    from helpers.checks import check_accuracy
+    model = _FixedModel([0] * 10)  # 1 of 10 right
+    result = check_accuracy(model, np.zeros((10, 28, 28, 1)), np.arange(10), 0.9)
+    assert not result.ok and "10.00%" in result.message and "short of the 90%" in result.message
+
+
+def test_accuracy_accepts_one_hot_labels():
+    from helpers.checks import check_accuracy
+    model = _FixedModel(np.arange(10))
+    one_hot = keras.utils.to_categorical(np.arange(10), 10)
+    assert check_accuracy(model, np.zeros((10, 28, 28, 1)), one_hot, 1.0).ok
+
+
+def test_accuracy_target_as_percent_is_refused():
+    from helpers.checks import check_accuracy
+    result = check_accuracy(_FixedModel(np.arange(10)), np.zeros((10, 28, 28, 1)),
+                            np.arange(10), 99)
+    assert not result.ok and "as a fraction" in result.message
+
+
+def test_accuracy_with_mismatched_labels_says_so():
+    from helpers.checks import check_accuracy
+    result = check_accuracy(_FixedModel(np.arange(10)), np.zeros((10, 28, 28, 1)),
+                            np.arange(5), 0.5)
+    assert not result.ok and "10 images but 5 labels" in result.message
+
+
+def test_accuracy_with_a_real_keras_model():
+    from helpers.checks import check_accuracy
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    result = check_accuracy(model, np.zeros((4, 28, 28, 1), "float32"), np.zeros(4, int),
+                            0.01, "zeros")
+    assert "on 4 images of zeros" in result.message
