@@ -2,6 +2,8 @@
 #   make course  - set up .venv, then run every notebook in order and summarise
 #   make test    - set up .venv, then unit tests and strict nbval on every notebook
 #   make lab     - open JupyterLab on the notebooks
+#   make student - build the learner edition into editions/student/ (exercises to fill in)
+#   make live    - build the live-coding edition into editions/live/ (for instructors)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -10,12 +12,12 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup course test lab notebooks diagrams clean
+.PHONY: setup course test lab student live colab notebooks diagrams clean
 
 setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 10), "Python 3.10+ needed (3.11 recommended), found " + sys.version' 
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ needed, found " + sys.version' 
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -26,12 +28,24 @@ $(STAMP): requirements.txt pyproject.toml
 course: setup
 	$(BIN)/python scripts/run_course.py
 
-test: setup
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+# The student edition runs under strict nbval too: only its unfilled exercises may fail.
+test: setup student live
+	$(BIN)/python -m pytest tests notebooks editions/student --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=1200
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/
+
+student: setup
+	$(BIN)/python scripts/editions.py student
+
+live: setup
+	$(BIN)/python scripts/editions.py live
+
+# Maintainers: after changing [tool.digits-course] in pyproject.toml, re-stamp the Colab
+# badges and set-up lines, then commit the notebooks.
+colab: setup
+	$(BIN)/python scripts/colab.py
 
 # Maintainers: re-execute the committed notebooks on the full MNIST (MNIST_NPZ must be set).
 notebooks: setup diagrams
@@ -42,4 +56,4 @@ diagrams: setup
 	$(BIN)/python scripts/draw_split_diagram.py
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build editions .pytest_cache
