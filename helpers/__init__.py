@@ -29,5 +29,6 @@ def _import_tensorflow_quietly() -> None:
 _import_tensorflow_quietly()
 
 from helpers.data import load_mnist  # noqa: E402
+from helpers.handwriting import prepare_digit  # noqa: E402
 
-__all__ = ["load_mnist"]
+__all__ = ["load_mnist", "prepare_digit"]

@@ -1,11 +1,16 @@
-"""Look, interactively: ipywidgets to browse digits."""
+"""Look, interactively: ipywidgets to browse digits, and to draw or upload your own."""
 
 from __future__ import annotations
+
+import io
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from ipycanvas import Canvas
+from PIL import Image
 
+from helpers.handwriting import DigitImageError, prepare_digit
 from helpers.plots import plot_probabilities, show_digit
 
 
@@ -70,3 +75,88 @@ def prediction_explorer(images: np.ndarray, labels: np.ndarray,
         control.observe(draw, names="value")
     draw()
     return widgets.VBox([widgets.HBox([true_class, pred_class]), slider, verdict, out])
+
+
+def _read_own_digit(picture: np.ndarray | bytes, model, verdict: widgets.HTML,
+                    out: widgets.Output) -> None:
+    """Prepare a picture, predict it, and show the original, the 28x28 and the bars."""
+    try:
+        x = prepare_digit(picture)
+    except DigitImageError as err:
+        verdict.value = f"⚠️ {err}"
+        out.clear_output()
+        return
+    probabilities = model.predict(x[None, :, :, None], verbose=0)[0]
+    digit = int(probabilities.argmax())
+    verdict.value = f"<b>Prediction: {digit}</b> ({probabilities[digit]:.0%} sure)"
+    if isinstance(picture, (bytes, bytearray, memoryview)):
+        picture = np.asarray(Image.open(io.BytesIO(bytes(picture))))
+    with out:
+        out.clear_output(wait=True)
+        fig, axes = plt.subplots(1, 3, figsize=(9, 2.6))
+        axes[0].imshow(picture, cmap="gray")
+        axes[0].set(title="what you gave", xticks=[], yticks=[])
+        show_digit(x, "what the model sees", axes[1])
+        plot_probabilities(probabilities, f"predicted {digit}", axes[2])
+        plt.show()
+
+
+def drawing_pad(model, size: int = 280) -> widgets.VBox:
+    """A canvas to draw a digit on with the mouse; each stroke updates the prediction."""
+    canvas = Canvas(width=size, height=size, sync_image_data=True,
+                    layout=widgets.Layout(width=f"{size}px", height=f"{size}px"))
+    verdict, out = widgets.HTML("Draw a digit in the black square."), widgets.Output()
+    clear = widgets.Button(description="Clear", icon="eraser")
+    pen = {"down": False, "at": (0.0, 0.0)}
+
+    def blank(*_) -> None:
+        canvas.fill_style = "black"
+        canvas.fill_rect(0, 0, size, size)
+        canvas.stroke_style, canvas.line_width = "white", size / 12
+        canvas.line_cap = canvas.line_join = "round"
+        verdict.value = "Draw a digit in the black square."
+        out.clear_output()
+
+    def predict(*_) -> None:
+        if pen["down"] or canvas.image_data is None:
+            return  # mid-stroke, or no pixels from the browser yet
+        pixels = canvas.get_image_data()
+        if pixels[..., :3].max() > 0:  # an untouched (black) canvas keeps its prompt
+            _read_own_digit(pixels, model, verdict, out)
+
+    def down(x: float, y: float) -> None:
+        pen.update(down=True, at=(x, y))
+
+    def move(x: float, y: float) -> None:
+        if pen["down"]:
+            canvas.stroke_line(*pen["at"], x, y)
+            pen["at"] = (x, y)
+
+    def up(x: float, y: float) -> None:
+        if pen["down"]:
+            move(x, y)
+            pen["down"] = False
+            predict()
+
+    canvas.on_mouse_down(down)
+    canvas.on_mouse_move(move)
+    canvas.on_mouse_up(up)
+    canvas.on_mouse_out(up)
+    canvas.observe(predict, names="image_data")  # pixels reach Python after the stroke
+    clear.on_click(blank)
+    blank()
+    return widgets.VBox([widgets.HBox([canvas, clear]), verdict, out])
+
+
+def upload_box(model) -> widgets.VBox:
+    """A button to upload a photo or scan of one digit, and the model's reading of it."""
+    upload = widgets.FileUpload(accept="image/*", multiple=False,
+                                description="Upload a digit")
+    verdict, out = widgets.HTML("Upload a PNG or JPEG of one digit."), widgets.Output()
+
+    def read(change: dict) -> None:
+        if change["new"]:
+            _read_own_digit(change["new"][0]["content"], model, verdict, out)
+
+    upload.observe(read, names="value")
+    return widgets.VBox([upload, verdict, out])

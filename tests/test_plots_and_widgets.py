@@ -1,5 +1,7 @@
 """helpers.plots and helpers.widgets on tiny arrays, headless."""
 
+import io
+from datetime import datetime, timezone
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -97,3 +99,56 @@ def test_prediction_explorer_filters_by_true_and_predicted_class():
     assert "Image 9: true 9, predicted 3" in verdict.value and "WRONG" in verdict.value
     pred_class.value = 9
     assert verdict.value == "No test image matches these filters."
+
+
+class _RecordingModel:
+    """Says "1" with 90% confidence, and keeps what it was shown."""
+
+    def __init__(self):
+        self.seen = []
+
+    def predict(self, x, verbose=0):
+        self.seen.append(x)
+        p = np.full((len(x), 10), 0.1 / 9, "float32")
+        p[:, 1] = 0.9
+        return p
+
+
+def _png_of_stroke(size=280) -> bytes:
+    from PIL import Image, ImageDraw
+    image = Image.new("RGBA", (size, size), "black")
+    ImageDraw.Draw(image).line(((140, 40), (140, 240)), fill="white", width=24)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_drawing_pad_predicts_when_the_strokes_pixels_arrive():
+    from helpers.widgets import drawing_pad
+    model = _RecordingModel()
+    pad = drawing_pad(model)
+    canvas, clear = pad.children[0].children
+    verdict = pad.children[1]
+    assert canvas.layout.width == "280px" and canvas.sync_image_data  # sized, and synced
+    for event, y in (("mouse_down", 40), ("mouse_move", 140), ("mouse_up", 240)):
+        canvas._handle_frontend_event(None, {"event": event, "x": 140, "y": y}, [])
+    assert model.seen == [] and "Draw a digit" in verdict.value  # no pixels yet
+    canvas.set_trait("image_data", _png_of_stroke())  # what the browser sends back
+    assert "Prediction: 1" in verdict.value and "90% sure" in verdict.value
+    x = model.seen[-1]
+    assert x.shape == (1, 28, 28, 1) and x.max() == 1 and x[0, 0, 0, 0] == 0
+    clear.click()
+    assert "Draw a digit" in verdict.value
+
+
+def test_upload_box_reads_an_image_and_refuses_other_files():
+    from helpers.widgets import upload_box
+    model = _RecordingModel()
+    box = upload_box(model)
+    upload, verdict = box.children[0], box.children[1]
+    upload.value = ({"name": "one.png", "type": "image/png", "size": 1,
+                     "content": memoryview(_png_of_stroke()), "last_modified": datetime.now(timezone.utc)},)
+    assert "Prediction: 1" in verdict.value and len(model.seen) == 1
+    upload.value = ({"name": "notes.txt", "type": "text/plain", "size": 5,
+                     "content": memoryview(b"hello"), "last_modified": datetime.now(timezone.utc)},)
+    assert "not an image" in verdict.value and len(model.seen) == 1
