@@ -133,7 +133,12 @@ def open_and_run_all(browser, port: int, notebook: str):
     """Open a notebook, wait for its kernel, run all cells, and wait until all have run."""
     page = browser.contexts[0].new_page()
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?token={TOKEN}")
+    # A workspace of its own, so no tab from an earlier page is restored and run instead.
+    workspace = notebook.split("_")[0]
+    page.goto(f"http://127.0.0.1:{port}/lab/workspaces/nb{workspace}/tree/{notebook}"
+              f"?token={TOKEN}&reset")
+    expect(page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")).to_contain_text(
+        notebook.removesuffix(".ipynb")[:12], timeout=60_000)
     status = page.locator("#jp-main-statusbar")
     expect(status).to_contain_text("Idle", timeout=120_000)  # the kernel, not a cell
     page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -187,7 +192,11 @@ def test_notebook_07_reads_a_drawn_one(lab, browser):
     page = open_and_run_all(browser, lab, "07_your_own_digits.ipynb")
     assert_no_errors(page, "07")
     canvas = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output canvas").first
-    canvas.scroll_into_view_if_needed()
+    try:
+        canvas.scroll_into_view_if_needed()
+    except Exception:
+        page.screenshot(path=SHOTS / "07_no_canvas.png", full_page=True)
+        raise
     expect(canvas).to_be_visible(timeout=30_000)
     box = canvas.bounding_box()
     assert 270 <= box["width"] <= 290, f"canvas is {box['width']} px wide, not 280"
