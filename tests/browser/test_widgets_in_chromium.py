@@ -162,6 +162,13 @@ def assert_no_errors(page, name: str) -> None:
     assert not bad and errors == 0, f"{name} shows errors: {bad}"
 
 
+def finish(page, port: int, screenshot: str) -> None:
+    """Keep a screenshot as the test's artifact, close the page, and stop its kernel."""
+    page.screenshot(path=SHOTS / screenshot)
+    page.close()
+    delete_sessions(port)
+
+
 def test_notebook_01_digit_browser_follows_its_slider(lab, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = open_and_run_all(browser, lab, "01_load_the_data.ipynb")
@@ -181,10 +188,8 @@ def test_notebook_01_digit_browser_follows_its_slider(lab, browser):
     page.wait_for_function("([el, old]) => { const img = el.querySelector('img');"
                            " return img && img.src !== old; }",
                            arg=[box.element_handle(), before], timeout=30_000)
-    page.screenshot(path=SHOTS / "01_digit_browser_after.png")
     assert box.locator("img").first.get_attribute("src") != before
-    page.close()
-    delete_sessions(lab)
+    finish(page, lab, "01_digit_browser_after.png")
 
 
 def test_notebook_07_reads_a_drawn_one(lab, browser):
@@ -209,6 +214,4 @@ def test_notebook_07_reads_a_drawn_one(lab, browser):
     pad = canvas.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
     expect(pad).to_contain_text("Prediction: 1", timeout=60_000)
     expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=60_000)
-    page.screenshot(path=SHOTS / "07_drawn_one.png")
-    page.close()
-    delete_sessions(lab)
+    finish(page, lab, "07_drawn_one.png")
