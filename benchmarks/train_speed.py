@@ -10,7 +10,7 @@ threads:
              on the 54,000 images its validation_split=0.1 leaves)
   course   - the course's network and schedule on a one-epoch budget
              (SPRINT_RECIPE: batch 128, no augmentation), once per seed
-  course_notebook04 - the same network exactly as notebook 04 trains it
+  course_notebook05 - the same network exactly as notebook 05 trains it
              (COURSE_RECIPE: 15 epochs, augmentation, 10% held out for validation
              and scored every epoch), once per seed
 
@@ -40,7 +40,7 @@ def build(recipe: str, epochs: int, n_train: int):
     import keras
     from keras import layers
 
-    from helpers.models import OneCycle, course_cnn
+    from helpers.models import course_cnn, one_cycle
 
     if recipe == "article":
         model = keras.Sequential([
@@ -58,12 +58,12 @@ def build(recipe: str, epochs: int, n_train: int):
             layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(),
             layers.Flatten(), layers.Dropout(0.5), layers.Dense(10, activation="softmax")])
         optimizer, batch, augment = "adam", 128, None
-    elif recipe in ("course", "course_notebook04"):
+    elif recipe in ("course", "course_notebook05"):
         from helpers.models import COURSE_RECIPE, SPRINT_RECIPE
         r = SPRINT_RECIPE if recipe == "course" else COURSE_RECIPE
         model = course_cnn()
         steps_per_epoch = -(-n_train // r["batch_size"])
-        optimizer = keras.optimizers.Adam(OneCycle(r["peak_lr"], epochs * steps_per_epoch))
+        optimizer = keras.optimizers.Adam(one_cycle(r["peak_lr"], epochs * steps_per_epoch))
         batch, augment = r["batch_size"], r["augment"]
     else:
         raise SystemExit(f"unknown recipe {recipe!r}")
@@ -91,7 +91,7 @@ def worker(recipe: str, epochs: int, seed: int) -> dict:
         n = int(len(x_train) * 0.9)
         validation = (x_train[n:], y_train[n:])
         x_train, y_train = x_train[:n], y_train[:n]
-    if recipe == "course_notebook04":  # notebook 04's stratified 10% validation split
+    if recipe == "course_notebook05":  # notebook 05's stratified 10% validation split
         from sklearn.model_selection import train_test_split
         x_train, x_val, y_train, y_val = train_test_split(
             x_train, y_train, test_size=0.1, stratify=y_train, random_state=0)
@@ -221,7 +221,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--seeds", type=int, default=3, help="course recipe runs (seeds)")
-    parser.add_argument("--recipes", default="article,keras_io,course,course_notebook04")
+    parser.add_argument("--recipes", default="article,keras_io,course,course_notebook05")
     args = parser.parse_args()
 
     if args.worker:
@@ -235,7 +235,7 @@ def main() -> int:
     from helpers.models import COURSE_RECIPE, SPRINT_RECIPE
 
     epochs = {"article": 10, "keras_io": 15, "course": SPRINT_RECIPE["epochs"],
-              "course_notebook04": COURSE_RECIPE["epochs"]}
+              "course_notebook05": COURSE_RECIPE["epochs"]}
     records = []
     for recipe in args.recipes.split(","):
         for seed in range(args.seeds if recipe.startswith("course") else 1):

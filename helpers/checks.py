@@ -140,3 +140,48 @@ def check_accuracy(model, x: np.ndarray, y: np.ndarray, at_least: float,
         return Check(True, f"{where}: at least the {at_least:.0%} asked for.")
     return Check(False, f"{where}: short of the {at_least:.0%} asked for. Train longer, "
                         "or check the scaling and the model with the other checks.")
+
+
+def _describe(value) -> str:
+    """A short picture of a value for a check's message: its shape and a few numbers."""
+    if value is None:
+        return "None"
+    array = np.asarray(value)
+    if array.dtype == object:
+        return f"{type(value).__name__} {value!r:.80}"
+    numbers = np.array2string(array, precision=3, suppress_small=True, threshold=12,
+                              edgeitems=2, max_line_width=70)
+    numbers = numbers.replace("\n", "\n             ")
+    return f"shape {array.shape}, {array.dtype}: {numbers}" if array.ndim else numbers
+
+
+def check_answer(got, expected, given: str, mistakes: dict[str, object] | None = None,
+                 name: str = "your code", atol: float = 1e-4) -> Check:
+    """Compare a learner's result with the course's own, like a patient teacher.
+
+    `given` says in words what the code was given. On a miss the message shows what came
+    out and what was expected, and names the likely cause: `mistakes` maps a cause, in
+    plain words, to the result that mistake produces.
+    """
+    def same(a, b) -> bool:
+        try:
+            a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        except (TypeError, ValueError):
+            return False
+        return a.shape == b.shape and bool(np.allclose(a, b, atol=atol, equal_nan=False))
+
+    if same(got, expected):
+        return Check(True, f"{name} gives the expected result for {given}.")
+    if got is None:
+        cause = "it returned None: end your function with `return ...`."
+    elif np.shape(got) != np.shape(expected):
+        cause = (f"the shape is {np.shape(got)}, not {np.shape(expected)}.")
+        cause += next((f" {c}" for c, wrong in (mistakes or {}).items() if same(got, wrong)), "")
+    else:
+        cause = next((c for c, wrong in (mistakes or {}).items() if same(got, wrong)),
+                     "compare the numbers above with yours, one step at a time.")
+    return Check(False, f"{name} does not give the expected result yet.\n"
+                        f"   given:    {given}\n"
+                        f"   expected: {_describe(expected)}\n"
+                        f"   got:      {_describe(got)}\n"
+                        f"   likely cause: {cause}")

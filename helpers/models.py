@@ -1,6 +1,6 @@
 """Build and train: the course's CNN, its one-cycle learning rate, and its input pipeline.
 
-Notebook 04 explains every choice; benchmarks/train_speed.py measures them.
+Notebook 05 explains every choice; benchmarks/train_speed.py measures them.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def use_fast_precision() -> str:
     return policy
 
 
-# Keras' default, 0.99, averages over ~100 steps: an epoch at batch 256 has only 235,
-# so after the first epoch the running statistics still lag and test accuracy is ~11%.
+# Keras' default, 0.99, averages over ~100 steps: an epoch of notebook 05's 54,000 training
+# images at batch 256 has only 211, so after the first epoch the running statistics still
+# lag far behind the weights and the model scores poorly on new images.
 BN_MOMENTUM = 0.9
 
 
@@ -65,23 +66,17 @@ def course_cnn(filters: tuple[int, int] = (32, 64), dense: int = 256,
     return keras.Model(inputs, outputs, name="course_cnn")
 
 
-@keras.saving.register_keras_serializable(package="course")
-class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
-    """Learning rate that warms up linearly to `peak`, then falls to ~0 along a cosine."""
+def one_cycle(peak: float, total_steps: int, warmup: float = 0.25
+              ) -> keras.optimizers.schedules.CosineDecay:
+    """Learning rate that rises linearly from 0 to `peak`, then falls to 0 along a cosine.
 
-    def __init__(self, peak: float, total_steps: int, warmup: float = 0.25):
-        self.peak, self.total_steps, self.warmup = peak, total_steps, warmup
-
-    def __call__(self, step):
-        step = tf.cast(step, tf.float32)
-        up = max(1.0, self.warmup * self.total_steps)
-        down = max(1.0, self.total_steps - up)
-        rising = self.peak * step / up
-        falling = self.peak * 0.5 * (1 + tf.cos(math.pi * tf.minimum(step - up, down) / down))
-        return tf.where(step < up, rising, falling)
-
-    def get_config(self) -> dict:
-        return {"peak": self.peak, "total_steps": self.total_steps, "warmup": self.warmup}
+    It is Keras' own `CosineDecay` with a warm-up, so a saved model's optimizer needs
+    nothing from this course to load.
+    """
+    up = max(1, round(warmup * total_steps))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=0.0, decay_steps=max(1, total_steps - up),
+        warmup_target=peak, warmup_steps=up)
 
 
 def augmenter(rotation_deg: float = 10, shift: float = 0.1, zoom: float = 0.0,
@@ -114,7 +109,7 @@ def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, augment: dict |
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-# The course recipe: notebook 04 trains with it, benchmarks/train_speed.py measures it.
+# The course recipe: notebook 05 trains with it, benchmarks/train_speed.py measures it.
 COURSE_RECIPE = {"epochs": 15, "batch_size": 256, "peak_lr": 0.003,
                  "augment": {"rotation_deg": 8, "shift": 0.08}}
 # The same network and schedule on a one-epoch budget, without augmentation: the fastest
@@ -175,7 +170,7 @@ def quick_model(x_train: np.ndarray, y_train: np.ndarray, min_steps: int = 450,
     model = course_cnn()
     data = train_dataset(x_train, y_train, SPRINT_RECIPE["batch_size"], seed=seed)
     epochs = min(30, max(SPRINT_RECIPE["epochs"], math.ceil(min_steps / len(data))))
-    model.compile(optimizer=keras.optimizers.Adam(OneCycle(SPRINT_RECIPE["peak_lr"],
+    model.compile(optimizer=keras.optimizers.Adam(one_cycle(SPRINT_RECIPE["peak_lr"],
                                                            epochs * len(data))),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(data, epochs=epochs, shuffle=False, verbose=0)
@@ -188,12 +183,12 @@ def load_or_train(x_train: np.ndarray, y_train: np.ndarray) -> keras.Model:
     if path is not None:
         try:
             model = keras.models.load_model(path)
-            print(f"Loaded the model notebook 04 saved: models/{path.name}.")
+            print(f"Loaded the model notebook 05 saved: models/{path.name}.")
             return model
         except Exception as err:  # a half-written or foreign file
             print(f"models/{path.name} could not be loaded ({type(err).__name__}); "
                   "training a quick model instead.")
     else:
-        print("No saved model in models/ (run notebook 04 to make one): "
+        print("No saved model in models/ (run notebook 05 to make one): "
               "training a quick stand-in with the sprint recipe instead.")
     return quick_model(x_train, y_train)
