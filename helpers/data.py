@@ -52,14 +52,20 @@ def validate_mnist(arrays: dict[str, np.ndarray], origin: str) -> tuple[Split, S
 def load_npz(path: str | os.PathLike) -> tuple[Split, Split]:
     """Read and validate an MNIST .npz file (the format of Keras' own mnist.npz)."""
     path = Path(path)
+    if path.is_dir():
+        raise MnistFileError(f"{path}: is a folder. Point MNIST_NPZ at the mnist.npz file "
+                             "inside it.")
     if not path.is_file():
         raise MnistFileError(f"{path}: no such file. Fix MNIST_NPZ or unset it.")
     try:
         with np.load(path, allow_pickle=False) as f:
             arrays = {key: f[key] for key in f.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
-        raise MnistFileError(f"{path}: cannot be read as an .npz file ({err}). "
-                             "Download it again or point MNIST_NPZ elsewhere.") from None
+    except (OSError, ValueError, TypeError, zipfile.BadZipFile, EOFError) as err:
+        # a .npy file (one bare array) fails here too: np.load returns it without a `with`
+        raise MnistFileError(f"{path}: cannot be read as an .npz file "
+                             f"({type(err).__name__}: {err}). An MNIST file is an .npz archive "
+                             "of x_train, y_train, x_test, y_test: download it again or point "
+                             "MNIST_NPZ elsewhere.") from None
     return validate_mnist(arrays, str(path))
 
 
@@ -112,15 +118,28 @@ def load_mnist(verbose: bool = True) -> tuple[Split, Split]:
 
 
 def prepare_images(x: np.ndarray) -> np.ndarray:
-    """Raw uint8 digits (N, 28, 28) -> float32 (N, 28, 28, 1) in [0, 1], as notebook 02 does."""
-    x = np.asarray(x)
-    if x.dtype != np.uint8:
-        top = float(x.max()) if x.size else 0.0
-        raise ValueError(f"prepare_images wants the raw uint8 images (0-255), but got "
-                         f"{x.dtype} with maximum {top:g}: they look scaled already. "
-                         "Pass the raw images, e.g. x_train_raw.")
+    """Raw digits (N, 28, 28), pixels 0-255 -> float32 (N, 28, 28, 1) in [0, 1], as notebook 02.
+
+    Raw means whole numbers from 0 to 255, in any dtype (uint8 from MNIST, int64 from a CSV).
+    """
+    try:
+        array = np.asarray(x)
+    except ValueError:  # a list of images of different sizes
+        array = np.asarray(None)
+    if array.dtype.kind not in "uif":
+        raise TypeError(f"prepare_images wants a numpy array of images (pixels 0-255), got "
+                        f"{type(x).__name__}" + (f" of {array.dtype}." if array.ndim else "."))
+    x = array
     if x.shape[1:] not in ((28, 28), (28, 28, 1)):
         raise ValueError(f"prepare_images wants images shaped (N, 28, 28), got {x.shape}.")
+    low, top = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+    if x.dtype.kind == "f" and 0 < top <= 1:
+        raise ValueError(f"prepare_images wants the raw images (whole numbers 0-255), but got "
+                         f"{x.dtype} with maximum {top:g}: they look scaled already. "
+                         "Pass the raw images, e.g. x_train_raw.")
+    if low < 0 or top > 255 or (x.dtype.kind == "f" and np.any(x != np.round(x))):
+        raise ValueError(f"prepare_images wants raw pixels, whole numbers from 0 to 255; these "
+                         f"are {x.dtype} from {low:g} to {top:g}.")
     return (x.astype("float32") / 255.0).reshape(-1, 28, 28, 1)
 
 

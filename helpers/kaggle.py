@@ -6,6 +6,7 @@ one 28x28 image, row by row, pixels 0-255.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -34,45 +35,83 @@ def _shown(folder: Path) -> str:
         return str(folder)
 
 
+def _sha256(path: Path) -> str:
+    """The SHA-256 checksum of a file's bytes."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _read_marker(marker: Path) -> tuple[str, dict[str, str]]:
+    """The marker's first line (what the files were made from) and its checksums by file name.
+
+    The marker lists checksums as `sha256sum` does, `<checksum>  <file name>`, one a line.
+    """
+    lines = marker.read_text().splitlines() if marker.is_file() else []
+    pairs = (line.split("  ", 1) for line in lines[1:] if "  " in line)
+    sums = {name: checksum for checksum, name in pairs}
+    return (lines[0] if lines else ""), sums
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> str:
+    """Write `frame` to `path` as CSV, without the index; return the written bytes' checksum."""
+    data = frame.to_csv(index=False).encode()
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
 def ensure_kaggle_files(folder: Path | None = None) -> dict[str, Path]:
     """Use Kaggle's train.csv and test.csv if they are in `folder`; else write them from MNIST.
 
-    Files the learner put there are never overwritten. Returns the paths, with an answer
-    key for test.csv ("answers") when the course made the files itself.
+    A file counts as the course's only if its bytes are those the course wrote (the marker
+    keeps their checksums), so files the learner put there are never overwritten or taken
+    for the course's. Returns the paths, with an answer key for test.csv ("answers") when
+    the course made the files itself.
     """
     folder = Path(folder) if folder else kaggle_dir()
     paths = {name: folder / f"{name}.csv" for name in ("train", "test", "answers")}
     marker = folder / MARKER
-    if not marker.exists() and (paths["train"].exists() or paths["test"].exists()):
-        if not (paths["train"].exists() and paths["test"].exists()):
-            have = "train.csv" if paths["train"].exists() else "test.csv"
-            raise FileNotFoundError(f"{_shown(folder)} has {have} but not the other file. Download "
-                                    "both from Kaggle, or move it away to let the course "
-                                    "make both from MNIST.")
-        print(f"Using your Kaggle files in {_shown(folder)}.")
-        return {k: v for k, v in paths.items() if k != "answers"}
+    made_from, sums = _read_marker(marker)
+    here = {name for name, path in paths.items() if path.exists()}
+    ours = {name for name in here if sums.get(paths[name].name) == _sha256(paths[name])}
+    theirs = here - ours
+    if theirs & {"train", "test"}:
+        if theirs >= {"train", "test"}:
+            print(f"Using your Kaggle files in {_shown(folder)}.")
+            return {k: v for k, v in paths.items() if k != "answers"}
+        have, other = (("train", "test") if "train" in theirs else ("test", "train"))
+        state = "the one the course made" if other in ours else "missing"
+        raise FileNotFoundError(
+            f"{_shown(folder)} has your {have}.csv, but {other}.csv is {state}. Put Kaggle's "
+            f"{other}.csv beside it, or move your {have}.csv away to let the course make both "
+            "files from MNIST.")
+    if theirs:  # answers.csv that the course did not write
+        raise FileExistsError(f"{_shown(folder)}/answers.csv is not the file the course wrote: "
+                              "move it away, and the course will write its answer key there.")
 
     (x_train, y_train), (x_test, y_test) = load_mnist(verbose=False)
     x = np.concatenate([x_train, x_test]).reshape(-1, 784)
     y = np.concatenate([y_train, y_test])
     n_train = round(len(x) * 0.6)  # Kaggle: 42,000 of MNIST's 70,000 to train, 28,000 to test
-    note = (f"Made by helpers.kaggle from {SOURCE['detail']}: "
-            f"{n_train:,} training rows, {len(x) - n_train:,} test rows.")
-    if marker.exists() and marker.read_text() == note:
-        print(f"Using the files the course made earlier: {note[len('Made by helpers.kaggle from '):]}")
+    source = f"{SOURCE['detail']}: {n_train:,} training rows, {len(x) - n_train:,} test rows."
+    note = f"Made by helpers.kaggle from {source}"
+    if made_from == note and ours == set(paths):
+        print(f"Using the files the course made earlier from {source}")
         return paths
     order = np.random.default_rng(0).permutation(len(x))
     train_rows, test_rows = order[:n_train], order[n_train:]
     folder.mkdir(parents=True, exist_ok=True)
     train = pd.DataFrame(x[train_rows], columns=PIXELS)
     train.insert(0, "label", y[train_rows])
-    train.to_csv(paths["train"], index=False)
-    pd.DataFrame(x[test_rows], columns=PIXELS).to_csv(paths["test"], index=False)
-    pd.DataFrame({"ImageId": np.arange(1, len(test_rows) + 1), "Label": y[test_rows]}).to_csv(
-        paths["answers"], index=False)
-    marker.write_text(note)
-    print(f"No Kaggle files in {_shown(folder)}, so the course wrote them in Kaggle's format. "
-          f"{note}")
+    frames = {"train": train, "test": pd.DataFrame(x[test_rows], columns=PIXELS),
+              "answers": pd.DataFrame({"ImageId": np.arange(1, len(test_rows) + 1),
+                                       "Label": y[test_rows]})}
+    written = [f"{_write_csv(frames[k], paths[k])}  {paths[k].name}" for k in frames]
+    marker.write_text("\n".join([note, *written]) + "\n")
+    if ours and made_from != note:
+        why = "The data source changed since the course wrote its files, so it wrote them again"
+    else:
+        why = f"No Kaggle files in {_shown(folder)}, so the course wrote them"
+    print(f"{why} in Kaggle's format. {note}")
     return paths
 
 
@@ -86,6 +125,9 @@ def _where(frame: pd.DataFrame, bad: pd.DataFrame) -> tuple[int, str]:
 def validate_kaggle_frame(frame: pd.DataFrame, labelled: bool, name: str) -> pd.DataFrame:
     """Check a frame read from train.csv (labelled) or test.csv; return it as integers."""
     where = lambda row: f"row {row} (line {row + 2} of the file)"  # noqa: E731
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"validate_kaggle_frame wants a pandas DataFrame, got "
+                        f"{type(frame).__name__}.")
     if frame.empty:
         raise CsvFormatError(f"{name} has a header but no rows.")
     columns = list(frame.columns)
@@ -128,32 +170,70 @@ def validate_kaggle_frame(frame: pd.DataFrame, labelled: bool, name: str) -> pd.
     return numeric.astype(np.int64)
 
 
+def _separator(path: Path) -> str:
+    """The character between the header's columns: ',' in Kaggle's files.
+
+    A spreadsheet set to a language that writes decimal commas saves CSV files with ';'
+    instead; the header (label, pixel0 ... pixel783) shows which one a file uses.
+    """
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        header = f.readline()
+    for sep in (",", ";", "\t", "|"):
+        if header.count(sep) + 1 in (784, 785):
+            return sep
+    return ","
+
+
 def read_kaggle_csv(path: str | Path, labelled: bool) -> pd.DataFrame:
-    """Read train.csv (labelled=True) or test.csv with pandas, and check its format."""
+    """Read train.csv (labelled=True) or test.csv with pandas, and check its format.
+
+    A file saved by a spreadsheet with ';' (or tab) between columns is read just the same.
+    """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"read_kaggle_csv wants the path of a CSV file, got "
+                        f"{type(path).__name__}.")
+    if not isinstance(labelled, bool):
+        raise TypeError("labelled must be True (train.csv, with labels) or False (test.csv).")
     path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No file {path.name} at {path.resolve()} (a relative path starts from the "
+            f"folder Python runs in, {Path.cwd()}). The course keeps Kaggle's files in "
+            f"{kaggle_dir()}: use kaggle_dir() / '{path.name}', or the paths "
+            "ensure_kaggle_files() returns.")
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, sep=_separator(path))
     except pd.errors.EmptyDataError:
         raise CsvFormatError(f"{path.name} is empty. Download it again from Kaggle, or "
                              f"delete it to let the course make one.") from None
     except pd.errors.ParserError as err:
         raise CsvFormatError(f"{path.name} is not a well-formed CSV file: "
                              f"{str(err).strip()}") from None
+    except UnicodeDecodeError:
+        raise CsvFormatError(f"{path.name} is not a text file: still zipped, perhaps? "
+                             "Kaggle's download is a .zip: unzip it and use the .csv files "
+                             "inside.") from None
     return validate_kaggle_frame(frame, labelled, path.name)
 
 
 def write_submission(labels: np.ndarray, n_test: int, folder: Path | None = None) -> Path:
     """Check predicted labels, then write ImageId,Label to submission.csv (never overwriting)."""
     labels = np.asarray(labels)
+    if labels.dtype.kind not in "uif":
+        raise TypeError(f"Expected predicted labels as numbers (digits 0-9), got {labels.dtype}.")
+    if isinstance(n_test, bool) or not isinstance(n_test, (int, np.integer)) or n_test < 1:
+        raise TypeError(f"n_test is the number of rows in test.csv, a whole number; got "
+                        f"{n_test!r}.")
     if labels.ndim != 1:
         raise ValueError(f"Expected one predicted label per image, shape ({n_test},), got "
                          f"{labels.shape}. Did you forget .argmax(axis=1)?")
     if len(labels) != n_test:
         raise ValueError(f"test.csv has {n_test:,} images but there are {len(labels):,} "
                          "predictions: Kaggle rejects a submission with a different count.")
-    if labels.min() < 0 or labels.max() > 9:
-        raise ValueError(f"Predicted labels must be digits 0-9; found {labels.min()} to "
-                         f"{labels.max()}.")
+    if labels.min() < 0 or labels.max() > 9 or np.any(labels != np.round(labels)):
+        raise ValueError(f"Predicted labels must be digits 0-9; found {labels.min():g} to "
+                         f"{labels.max():g}" + ("" if labels.dtype.kind in "ui" else
+                                                ", not all whole numbers") + ".")
     submission = pd.DataFrame({"ImageId": np.arange(1, n_test + 1), "Label": labels.astype(int)})
     folder = Path(folder) if folder else kaggle_dir()
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,10 @@ Notebook 05 explains every choice; benchmarks/train_speed.py measures them.
 
 from __future__ import annotations
 
+import inspect
 import math
+import numbers
+import re
 import time
 from pathlib import Path
 
@@ -73,6 +76,16 @@ def one_cycle(peak: float, total_steps: int, warmup: float = 0.25
     It is Keras' own `CosineDecay` with a warm-up, so a saved model's optimizer needs
     nothing from this course to load.
     """
+    if not (isinstance(peak, numbers.Real) and peak > 0):
+        raise ValueError(f"peak is the highest learning rate, a positive number such as "
+                         f"0.003; got {peak!r}.")
+    if isinstance(total_steps, bool) or not isinstance(total_steps, (int, np.integer)) \
+            or total_steps < 1:
+        raise ValueError(f"total_steps counts the batches of the whole run (epochs x batches "
+                         f"per epoch), a whole number of at least 1; got {total_steps!r}.")
+    if not (isinstance(warmup, numbers.Real) and 0 <= warmup < 1):
+        raise ValueError(f"warmup is the fraction of the steps spent rising, from 0 to under "
+                         f"1, such as 0.25; got {warmup!r}.")
     up = max(1, round(warmup * total_steps))
     return keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=0.0, decay_steps=max(1, total_steps - up),
@@ -94,12 +107,37 @@ def augmenter(rotation_deg: float = 10, shift: float = 0.1, zoom: float = 0.0,
     return keras.Sequential(steps, name="augment")
 
 
+def _check_training_data(x: np.ndarray, y: np.ndarray) -> None:
+    """Raise a plain-words ValueError unless x holds scaled images (N, 28, 28, 1), one y each."""
+    if not isinstance(x, np.ndarray) or x.ndim != 4 or x.dtype.kind != "f":
+        shape = getattr(x, "shape", None)
+        raise ValueError(f"Expected the training images as a float array shaped "
+                         f"(N, 28, 28, 1), got {type(x).__name__}"
+                         + (f" {shape} of {x.dtype}" if shape is not None else "")
+                         + ": use prepare_images(x_train_raw).")
+    if x.size and float(x.max()) > 1:
+        raise ValueError(f"The training images go up to {float(x.max()):g}: they are raw "
+                         "pixels. Scale them to [0, 1] with prepare_images(x_train_raw).")
+    if len(np.shape(y)) not in (1, 2) or len(y) != len(x):
+        raise ValueError(f"{len(x):,} images need {len(x):,} labels, shape (N,) or one-hot "
+                         f"(N, 10); got labels shaped {np.shape(y)}.")
+
+
 def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, augment: dict | None = None,
                   seed: int = 0) -> tf.data.Dataset:
     """An in-memory tf.data pipeline: shuffle each epoch, batch, augment, prefetch.
 
     `augment` holds augmenter()'s arguments, e.g. {"rotation_deg": 8, "shift": 0.08}.
     """
+    _check_training_data(x, y)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+            or batch_size < 1:
+        raise ValueError(f"batch_size is a whole number of images, such as 128; "
+                         f"got {batch_size!r}.")
+    known = set(inspect.signature(augmenter).parameters) - {"seed"}
+    if augment is not None and not (isinstance(augment, dict) and set(augment) <= known):
+        raise ValueError(f"augment is None or a dict with some of the keys {sorted(known)}, "
+                         f"e.g. {{'rotation_deg': 8, 'shift': 0.08}}; got {augment!r}.")
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
     if augment:
@@ -143,6 +181,11 @@ def models_dir() -> Path:
 
 def save_new(model: keras.Model, name: str = "course_cnn") -> Path:
     """Save to models/NAME.keras, or NAME_2.keras, ... if that exists: never overwrite."""
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"save_new saves a Keras model, got {type(model).__name__}.")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise ValueError(f"name is a plain file name without folder or .keras, such as "
+                         f"'course_cnn'; got {name!r}.")
     folder = models_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path, n = folder / f"{name}.keras", 1
@@ -154,8 +197,13 @@ def save_new(model: keras.Model, name: str = "course_cnn") -> Path:
 
 
 def latest_model(name: str = "course_cnn") -> Path | None:
-    """The most recently saved models/NAME*.keras, or None if there is none."""
-    found = sorted(models_dir().glob(f"{name}*.keras"), key=lambda p: p.stat().st_mtime)
+    """The most recently saved models/NAME.keras or NAME_2.keras, ..., or None if there is none.
+
+    Other files (models/NAME_small.keras, say) are not taken for the course's.
+    """
+    found = [p for p in models_dir().glob(f"{name}*.keras")
+             if re.fullmatch(rf"{re.escape(name)}(_\d+)?\.keras", p.name)]
+    found.sort(key=lambda p: p.stat().st_mtime)
     return found[-1] if found else None
 
 
@@ -179,15 +227,21 @@ def quick_model(x_train: np.ndarray, y_train: np.ndarray, min_steps: int = 450,
 
 def load_or_train(x_train: np.ndarray, y_train: np.ndarray) -> keras.Model:
     """Load the newest saved course model; if there is none, train a quick one and say so."""
+    _check_training_data(x_train, y_train)
     path = latest_model()
     if path is not None:
         try:
             model = keras.models.load_model(path)
-            print(f"Loaded the model notebook 05 saved: models/{path.name}.")
-            return model
         except Exception as err:  # a half-written or foreign file
             print(f"models/{path.name} could not be loaded ({type(err).__name__}); "
                   "training a quick model instead.")
+        else:
+            shapes = (tuple(model.input_shape), tuple(model.output_shape))
+            if shapes == ((None, 28, 28, 1), (None, 10)):
+                print(f"Loaded the model notebook 05 saved: models/{path.name}.")
+                return model
+            print(f"models/{path.name} takes {shapes[0]} and gives {shapes[1]}, not a digit "
+                  "classifier for (None, 28, 28, 1) images: training a quick model instead.")
     else:
         print("No saved model in models/ (run notebook 05 to make one): "
               "training a quick stand-in with the sprint recipe instead.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import ipywidgets as widgets
@@ -13,9 +14,32 @@ from PIL import Image
 from helpers.handwriting import DigitImageError, prepare_digit
 from helpers.plots import plot_probabilities, show_digit
 
+EMPTY_CANVAS = "Draw a digit in the white square."
+EMPTY_UPLOAD = ("⚠️ The upload arrived empty (0 bytes). Colab delivers a file of 1 MB or more "
+                "empty: shrink the photo (for example under 1 MB, by cropping it to the digit "
+                "or saving it smaller) and upload it again.")
+
+
+def _check_images(images: np.ndarray, labels: np.ndarray) -> None:
+    """Raise a plain ValueError unless there is at least one image, and one label per image."""
+    if np.ndim(images) < 3 or len(images) == 0:
+        raise ValueError(f"Expected images shaped (N, 28, 28) with N at least 1, got shape "
+                         f"{np.shape(images)}.")
+    if np.shape(labels) != (len(images),):
+        raise ValueError(f"{len(images):,} images need {len(images):,} labels, shape "
+                         f"({len(images)},); got labels shaped {np.shape(labels)}.")
+
+
+def _check_model(model, where: str) -> None:
+    """Raise a plain TypeError unless `model` can predict."""
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"{where} needs a trained Keras model, got {type(model).__name__}: "
+                        "load one with load_or_train(x_train, y_train).")
+
 
 def digit_browser(images: np.ndarray, labels: np.ndarray) -> widgets.VBox:
     """A slider that picks an index and shows that digit with its label."""
+    _check_images(images, labels)
     slider = widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="index",
                                continuous_update=False,
                                layout=widgets.Layout(width="420px"))
@@ -35,7 +59,11 @@ def digit_browser(images: np.ndarray, labels: np.ndarray) -> widgets.VBox:
 def prediction_explorer(images: np.ndarray, labels: np.ndarray,
                         probabilities: np.ndarray) -> widgets.VBox:
     """Pick a test image, filtered by true or predicted class, and see its verdict."""
-    predicted = probabilities.argmax(axis=1)
+    _check_images(images, labels)
+    if np.shape(probabilities) != (len(images), 10):
+        raise ValueError(f"Expected probabilities shaped ({len(images)}, 10), one row of ten "
+                         f"per image as model.predict gives; got {np.shape(probabilities)}.")
+    predicted = np.asarray(probabilities).argmax(axis=1)
     choices = [("any", -1)] + [(str(d), d) for d in range(10)]
     true_class = widgets.Dropdown(options=choices, value=-1, description="true",
                                   layout=widgets.Layout(width="160px"))
@@ -79,18 +107,24 @@ def prediction_explorer(images: np.ndarray, labels: np.ndarray,
 
 def _read_own_digit(picture: np.ndarray | bytes, model, verdict: widgets.HTML,
                     out: widgets.Output) -> None:
-    """Prepare a picture, predict it, and show the original, the 28x28 and the bars."""
+    """Prepare a picture, predict it, and show the original, the 28x28 and the bars.
+
+    A widget's callback must never raise (the traceback would land in a log the learner
+    does not see), so every failure becomes a message in `verdict`.
+    """
     try:
         x = prepare_digit(picture)
-    except DigitImageError as err:
-        verdict.value = f"⚠️ {err}"
+        probabilities = np.asarray(model.predict(x[None, :, :, None], verbose=0))[0]
+        if isinstance(picture, (bytes, bytearray, memoryview)):
+            picture = np.asarray(Image.open(io.BytesIO(bytes(picture))))
+    except Exception as err:  # noqa: BLE001 - a huge image, a model for other inputs, ...
+        why = str(err) if isinstance(err, DigitImageError) else (
+            f"This picture could not be read ({type(err).__name__}: {err}).")
+        verdict.value = f"⚠️ {html.escape(why, quote=False)}"
         out.clear_output()
         return
-    probabilities = model.predict(x[None, :, :, None], verbose=0)[0]
     digit = int(probabilities.argmax())
     verdict.value = f"<b>Prediction: {digit}</b> ({probabilities[digit]:.0%} sure)"
-    if isinstance(picture, (bytes, bytearray, memoryview)):
-        picture = np.asarray(Image.open(io.BytesIO(bytes(picture))))
     with out:
         out.clear_output(wait=True)
         fig, axes = plt.subplots(1, 3, figsize=(9, 2.6))
@@ -103,26 +137,33 @@ def _read_own_digit(picture: np.ndarray | bytes, model, verdict: widgets.HTML,
 
 def drawing_pad(model, size: int = 280) -> widgets.VBox:
     """A canvas to draw a digit on with the mouse; each stroke updates the prediction."""
+    _check_model(model, "drawing_pad")
     canvas = Canvas(width=size, height=size, sync_image_data=True,
                     layout=widgets.Layout(width=f"{size}px", height=f"{size}px"))
-    verdict, out = widgets.HTML("Draw a digit in the black square."), widgets.Output()
+    verdict, out = widgets.HTML(EMPTY_CANVAS), widgets.Output()
     clear = widgets.Button(description="Clear", icon="eraser")
     pen = {"down": False, "at": (0.0, 0.0)}
 
     def blank(*_) -> None:
-        canvas.fill_style = "black"
+        canvas.fill_style = "white"  # paper; the pen draws dark ink, as MNIST's writers did
         canvas.fill_rect(0, 0, size, size)
-        canvas.stroke_style, canvas.line_width = "white", size / 12
+        canvas.stroke_style, canvas.line_width = "black", size / 12
         canvas.line_cap = canvas.line_join = "round"
-        verdict.value = "Draw a digit in the black square."
+        verdict.value = EMPTY_CANVAS
         out.clear_output()
 
     def predict(*_) -> None:
-        if pen["down"] or canvas.image_data is None:
+        if pen["down"] or not canvas.image_data:
             return  # mid-stroke, or no pixels from the browser yet
-        pixels = canvas.get_image_data()
-        if pixels[..., :3].max() > 0:  # an untouched (black) canvas keeps its prompt
+        try:
+            pixels = canvas.get_image_data()
+        except Exception:  # noqa: BLE001 - pixels the browser sent half-way
+            return
+        if pixels[..., :3].min() < 255:  # some ink on the white paper
             _read_own_digit(pixels, model, verdict, out)
+        else:  # nothing drawn: ask for a digit instead of predicting one
+            verdict.value = EMPTY_CANVAS
+            out.clear_output()
 
     def down(x: float, y: float) -> None:
         pen.update(down=True, at=(x, y))
@@ -150,13 +191,32 @@ def drawing_pad(model, size: int = 280) -> widgets.VBox:
 
 def upload_box(model) -> widgets.VBox:
     """A button to upload a photo or scan of one digit, and the model's reading of it."""
+    _check_model(model, "upload_box")
     upload = widgets.FileUpload(accept="image/*", multiple=False,
                                 description="Upload a digit")
     verdict, out = widgets.HTML("Upload a PNG or JPEG of one digit."), widgets.Output()
 
     def read(change: dict) -> None:
-        if change["new"]:
-            _read_own_digit(change["new"][0]["content"], model, verdict, out)
+        files = uploaded_files(change["new"])
+        if not files:
+            return
+        content = files[-1][1]
+        if not content:
+            verdict.value = EMPTY_UPLOAD
+            out.clear_output()
+            return
+        _read_own_digit(content, model, verdict, out)
 
     upload.observe(read, names="value")
     return widgets.VBox([upload, verdict, out])
+
+
+def uploaded_files(value) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each file in a FileUpload's value, in ipywidgets 7's layout or 8's.
+
+    ipywidgets 8: a tuple of dicts with "name" and "content" (a memoryview).
+    ipywidgets 7: a dict from file name to {"metadata": {...}, "content": bytes}.
+    """
+    if isinstance(value, dict):
+        return [(name, bytes(f.get("content") or b"")) for name, f in value.items()]
+    return [(f.get("name", "?"), bytes(f.get("content") or b"")) for f in value or ()]

@@ -126,3 +126,94 @@ def test_accuracy_with_a_real_keras_model():
     result = check_accuracy(model, np.zeros((4, 28, 28, 1), "float32"), np.zeros(4, int),
                             0.01, "zeros")
     assert "on 4 images of zeros" in result.message
+
+
+# --- the wrong kind of argument gets a ❌ in plain words, never a traceback ---
+
+from keras import layers  # noqa: E402
+
+from helpers.checks import (check_accuracy, check_answer, check_model,  # noqa: E402
+                            check_param_count)
+
+RAGGED = [[1, 2], [3]]
+
+
+def tiny_classifier():
+    return keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(),
+                             layers.Dense(10, activation="softmax")])
+
+
+class _Subclassed(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(10, activation="softmax")
+
+    def call(self, x):
+        return self.dense(keras.ops.reshape(x, (-1, 784)))
+
+
+def _built_subclassed():
+    model = _Subclassed()
+    model(np.zeros((1, 28, 28, 1), "float32"))
+    return model
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: check_scaled(None, "x_train"), "x_train is None (did a function forget"),
+    (lambda: check_scaled("x_train"), "x is the text 'x_train'; expected a numpy array"),
+    (lambda: check_scaled(RAGGED), "x is a list of 2 items; expected a numpy array"),
+    (lambda: check_scaled(np.zeros((0, 28, 28), "float32")), "is empty"),
+    (lambda: check_shape(None, (None, 28, 28, 1)), "x is None"),
+    (lambda: check_shape(RAGGED, (None, 2)), "x is a list of 2 items"),
+    (lambda: check_shape(np.zeros((2, 28, 28)), 28), "give the shape as a tuple"),
+    (lambda: check_labels(None, "categorical_crossentropy"), "y is None"),
+    (lambda: check_labels("3", "categorical_crossentropy"), "y is the text '3'"),
+    (lambda: check_model(None), "Expected a Keras model, got None"),
+    (lambda: check_model("model"), "Expected a Keras model, got the text 'model'"),
+    (lambda: check_model([layers.Flatten(), layers.Dense(10)]), "keras.Sequential([...])"),
+    (lambda: check_model(layers.Dense(10)), "Expected a Keras model, got a Dense. Put it in"),
+    (lambda: check_model(_built_subclassed()), "cannot see how this model's layers connect"),
+    (lambda: check_param_count(None, 250), "Expected a Keras layer or model, got None"),
+    (lambda: check_param_count([layers.Conv2D(25, 3)], 250), "got a list of 1 items"),
+    (lambda: check_param_count(layers.Conv2D(25, 3), 250), "is not built yet"),
+    (lambda: check_param_count(keras.Sequential([layers.Dense(3)]), 250), "is not built yet"),
+    (lambda: check_param_count(tiny_classifier(), "7850"), "whole number, such as 250"),
+    (lambda: check_accuracy(None, np.zeros((2, 28, 28, 1)), [0, 1], 0.9),
+     "Expected a trained Keras model, got None"),
+    (lambda: check_accuracy(tiny_classifier(), None, [0, 1], 0.9), "x, the images, is None"),
+    (lambda: check_accuracy(tiny_classifier(), np.zeros((2, 28, 28, 1)), None, 0.9),
+     "y, the labels, is None"),
+    (lambda: check_accuracy(tiny_classifier(), np.zeros((2, 28, 28, 1)), [0, 1], "0.9"),
+     "as a fraction"),
+    (lambda: check_accuracy(tiny_classifier(), list(np.zeros((2, 28, 28), "float32")), [0, 1],
+                            0.9), "Add the channel axis"),
+    (lambda: check_answer(RAGGED, np.zeros((2, 2)), "a 2x2 grid"), "rows have different lengths"),
+    (lambda: check_answer(np.mean, 0.5, "[0, 1]"), "it is a function, not its result"),
+    (lambda: check_answer("3", 3, "1 + 2"), "it is text"),
+    (lambda: check_answer(3, 3, "1 + 2", mistakes=[2]), "mistakes is a list of 1 items"),
+])
+def test_wrong_arguments_get_a_cross_in_plain_words(call, words):
+    result = call()
+    assert isinstance(result, Check) and not result.ok
+    assert words in result.message
+
+
+def test_check_labels_takes_a_keras_loss_object():
+    loss = keras.losses.SparseCategoricalCrossentropy()
+    assert check_labels(np.array([1, 2]), loss).ok
+
+
+def test_check_accuracy_takes_a_python_list_of_images():
+    model = tiny_classifier()
+    images = list(np.zeros((4, 28, 28, 1), "float32"))
+    result = check_accuracy(model, images, [0, 0, 0, 0], 0.01, "a list")
+    assert "on 4 images of a list" in result.message
+
+
+def test_check_accuracy_speaks_about_its_own_exercise():
+    model = _FixedModel([0] * 10)
+    hint = "Set momentum=0.99 on every BatchNormalization layer, then train."
+    result = check_accuracy(model, np.zeros((10, 28, 28, 1)), np.arange(10), 0.985, hint=hint)
+    assert not result.ok
+    assert result.message.endswith(f"short of the 98.5% asked for. {hint}")
+    assert "Train longer" not in result.message

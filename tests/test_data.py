@@ -135,3 +135,22 @@ def test_real_mnist_is_not_needed(monkeypatch, no_keras):
     monkeypatch.delenv("MNIST_NPZ", raising=False)
     monkeypatch.setattr(np, "load", lambda *a, **k: pytest.fail("no file should be read"))
     load_mnist(verbose=False)
+
+
+@pytest.mark.parametrize("save", [
+    lambda path: np.save(path, tiny_arrays()["x_train"], allow_pickle=False),  # one bare array
+    lambda path: path.write_text("x_train,y_train\n1,2\n"),  # a text file
+    lambda path: np.save(path, np.array([{"x_train": 1}], dtype=object)),  # pickled objects
+])
+def test_a_file_that_is_not_an_npz_is_named(tmp_path, monkeypatch, save):
+    path = tmp_path / "mnist.npy"
+    save(path)
+    monkeypatch.setenv("MNIST_NPZ", str(path))
+    with pytest.raises(MnistFileError, match=r"mnist\.npy: cannot be read as an \.npz file"):
+        load_mnist()
+
+
+def test_a_folder_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("MNIST_NPZ", str(tmp_path))
+    with pytest.raises(MnistFileError, match="is a folder"):
+        load_mnist()

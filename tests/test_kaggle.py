@@ -137,7 +137,7 @@ def test_learners_kaggle_files_are_never_overwritten(tmp_path, tiny_mnist, capsy
 
 def test_half_a_download_is_refused_not_overwritten(tmp_path, tiny_mnist):
     write(tmp_path, frame(5))
-    with pytest.raises(FileNotFoundError, match="has train.csv but not the other"):
+    with pytest.raises(FileNotFoundError, match="has your train.csv, but test.csv is missing"):
         ensure_kaggle_files(tmp_path)
 
 
@@ -157,3 +157,102 @@ def test_bad_submissions_are_refused(tmp_path, labels, n, message):
     with pytest.raises(ValueError, match=message):
         write_submission(labels, n_test=n, folder=tmp_path)
     assert not (tmp_path / "submission.csv").exists()
+
+
+# --- whose files are these? Decided by their bytes, not by the marker's presence ---
+
+def replace_with_learners_download(folder):
+    """What a learner does after notebook 07: put Kaggle's own two files over the course's."""
+    write(folder, frame(5))
+    write(folder, frame(4, labelled=False), "test.csv")
+    return (folder / "train.csv").read_bytes(), (folder / "test.csv").read_bytes()
+
+
+def test_marker_keeps_checksums_of_what_the_course_wrote(tmp_path, tiny_mnist):
+    import hashlib
+    paths = ensure_kaggle_files(tmp_path)
+    lines = (tmp_path / kaggle.MARKER).read_text().splitlines()
+    assert lines[0].startswith("Made by helpers.kaggle from tiny test data")
+    for name in ("train", "test", "answers"):  # the layout `sha256sum -c` reads
+        digest = hashlib.sha256(paths[name].read_bytes()).hexdigest()
+        assert f"{digest}  {name}.csv" in lines[1:]
+
+
+def test_kaggles_files_put_over_the_courses_are_not_taken_for_its_own(tmp_path, tiny_mnist,
+                                                                       capsys):
+    ensure_kaggle_files(tmp_path)
+    before = replace_with_learners_download(tmp_path)
+    capsys.readouterr()
+    paths = ensure_kaggle_files(tmp_path)  # same data source as before
+    out = capsys.readouterr().out
+    assert "Using your Kaggle files" in out and "made earlier" not in out
+    assert "answers" not in paths  # the course's answer key does not score Kaggle's test.csv
+    assert ((tmp_path / "train.csv").read_bytes(), (tmp_path / "test.csv").read_bytes()) == before
+
+
+def test_learners_files_survive_a_change_of_data_source(tmp_path, tiny_mnist, monkeypatch,
+                                                        capsys):
+    ensure_kaggle_files(tmp_path)  # written in class, offline
+    before = replace_with_learners_download(tmp_path)
+    monkeypatch.setitem(kaggle.SOURCE, "detail", "the full MNIST at home")
+    paths = ensure_kaggle_files(tmp_path)
+    assert ((tmp_path / "train.csv").read_bytes(), (tmp_path / "test.csv").read_bytes()) == before
+    assert "Using your Kaggle files" in capsys.readouterr().out and "answers" not in paths
+
+
+def test_courses_own_files_are_rewritten_when_the_data_source_changes(tmp_path, tiny_mnist,
+                                                                      monkeypatch, capsys):
+    ensure_kaggle_files(tmp_path)
+    monkeypatch.setitem(kaggle.SOURCE, "detail", "another source")
+    paths = ensure_kaggle_files(tmp_path)
+    assert "data source changed" in capsys.readouterr().out and "answers" in paths
+    assert "another source" in (tmp_path / kaggle.MARKER).read_text()
+
+
+def test_one_learners_file_beside_one_of_the_courses_is_refused(tmp_path, tiny_mnist):
+    ensure_kaggle_files(tmp_path)
+    write(tmp_path, frame(5))  # only train.csv replaced
+    before = (tmp_path / "train.csv").read_bytes()
+    with pytest.raises(FileNotFoundError, match="your train.csv, but test.csv is the one the "
+                                                "course made"):
+        ensure_kaggle_files(tmp_path)
+    assert (tmp_path / "train.csv").read_bytes() == before
+
+
+# --- files that are not what read_kaggle_csv expects ---
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_spreadsheet_separators_are_read(tmp_path, sep):
+    path = tmp_path / "train.csv"
+    frame().to_csv(path, index=False, sep=sep)  # as a spreadsheet in many locales saves it
+    train = read_kaggle_csv(path, labelled=True)
+    pd.testing.assert_frame_equal(train, frame().astype(np.int64))
+
+
+def test_relative_path_from_notebooks_says_where_it_looked(tmp_path, monkeypatch):
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    with pytest.raises(FileNotFoundError) as err:
+        read_kaggle_csv("data/kaggle/train.csv", labelled=True)
+    message = str(err.value)
+    assert str(tmp_path / "notebooks" / "data" / "kaggle" / "train.csv") in message
+    assert str(kaggle.kaggle_dir()) in message and "kaggle_dir()" in message
+
+
+def test_a_still_zipped_download_is_named(tmp_path):
+    import zipfile
+    path = tmp_path / "train.csv"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("train.csv", frame().to_csv(index=False))
+    with pytest.raises(CsvFormatError, match="still zipped"):
+        read_kaggle_csv(path, labelled=True)
+
+
+@pytest.mark.parametrize("labels, n, error, message", [
+    (np.array(["1", "2"]), 2, TypeError, "as numbers"),
+    (np.array([1.0, 2.5]), 2, ValueError, "not all whole numbers"),
+    (np.array([1, 2]), "2", TypeError, "whole number"),
+])
+def test_submission_arguments_are_checked(tmp_path, labels, n, error, message):
+    with pytest.raises(error, match=message):
+        write_submission(labels, n_test=n, folder=tmp_path)

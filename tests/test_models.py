@@ -1,12 +1,16 @@
 """helpers.models: the course CNN, its schedule, pipeline, log, and safe saving."""
 
+import subprocess
+import sys
+import textwrap
+
 import keras
 import numpy as np
 import pytest
 
 import helpers.models as models
 from helpers.checks import check_model
-from helpers.models import (EpochLog, OneCycle, course_cnn, latest_model, load_or_train,
+from helpers.models import (EpochLog, course_cnn, latest_model, load_or_train, one_cycle,
                             save_new, train_dataset)
 
 RNG = np.random.default_rng(0)
@@ -29,7 +33,8 @@ def test_course_cnn_is_a_well_formed_classifier():
 
 
 def test_one_cycle_rises_then_falls_to_zero():
-    schedule = OneCycle(peak=0.01, total_steps=100, warmup=0.25)
+    schedule = one_cycle(peak=0.01, total_steps=100, warmup=0.25)
+    assert type(schedule) is keras.optimizers.schedules.CosineDecay  # Keras' own class
     rates = np.array([float(schedule(s)) for s in range(101)])
     assert rates[0] == 0
     assert rates.argmax() == 25 and rates.max() == pytest.approx(0.01)
@@ -65,14 +70,45 @@ def test_save_new_never_overwrites(models_tmp):
     assert latest_model() == second
 
 
-def test_saved_model_loads_with_its_schedule(models_tmp):
+# Loads each file in a fresh Python that cannot import `helpers`, as a learner's other
+# project (or a colleague without this course) would.
+PLAIN_KERAS = textwrap.dedent("""
+    import importlib.abc, os, sys
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+
+    class NoHelpers(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "helpers" or name.startswith("helpers."):
+                raise ImportError("this process must not import helpers")
+
+    sys.meta_path.insert(0, NoHelpers())
+    import keras, numpy as np
+    for path in sys.argv[1:]:
+        model = keras.models.load_model(path)
+        p = model.predict(np.zeros((2, 28, 28, 1), "float32"), verbose=0)
+        print(path, p.shape, round(float(p.sum()), 3), type(model.optimizer).__name__)
+    assert not any(m == "helpers" or m.startswith("helpers.") for m in sys.modules)
+""")
+
+
+def test_saved_models_load_in_plain_keras_without_helpers(models_tmp):
+    """save_new's file and notebook 05's checkpoint, each loaded and used by Keras alone."""
+    keras.utils.set_random_seed(0)
     model = course_cnn()
-    model.compile(optimizer=keras.optimizers.Adam(OneCycle(0.01, 10)),
-                  loss="sparse_categorical_crossentropy")
-    path = save_new(model)
-    loaded = keras.models.load_model(path)
-    np.testing.assert_allclose(loaded.predict(X[:2], verbose=0), model.predict(X[:2], verbose=0),
-                               atol=1e-6)
+    model.compile(optimizer=keras.optimizers.Adam(one_cycle(0.003, 10)),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    checkpoint = models_tmp / "checkpoints" / "run-20260101-000000.keras"
+    checkpoint.parent.mkdir()
+    model.fit(X, Y, batch_size=32, epochs=1, validation_data=(X, Y), verbose=0,
+              callbacks=[keras.callbacks.ModelCheckpoint(checkpoint, monitor="val_accuracy",
+                                                         save_best_only=True)])
+    saved = save_new(model)
+    assert checkpoint.is_file() and saved.is_file()
+    run = subprocess.run([sys.executable, "-c", PLAIN_KERAS, str(saved), str(checkpoint)],
+                         cwd=models_tmp, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = run.stdout.strip().splitlines()
+    assert lines == [f"{saved} (2, 10) 2.0 Adam", f"{checkpoint} (2, 10) 2.0 Adam"]
 
 
 def test_load_or_train_without_a_model_says_so(models_tmp, capsys):
@@ -93,7 +129,7 @@ def test_load_or_train_loads_the_saved_model(models_tmp, capsys):
     saved = course_cnn()
     save_new(saved)
     loaded = load_or_train(X, Y)
-    assert "Loaded the model notebook 04 saved" in capsys.readouterr().out
+    assert "Loaded the model notebook 05 saved" in capsys.readouterr().out
     np.testing.assert_allclose(loaded.predict(X[:2], verbose=0), saved.predict(X[:2], verbose=0),
                                atol=1e-6)
 
@@ -104,3 +140,44 @@ def test_stand_in_trains_for_steps_not_just_two_epochs():
     y = np.repeat(Y, 20)
     model = models.quick_model(x, y, min_steps=200)
     assert int(model.optimizer.iterations.numpy()) == 200  # 20 epochs of 10 batches
+
+
+def test_latest_model_ignores_other_models_named_alike(models_tmp):
+    first = save_new(course_cnn())
+    save_new(keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]), "course_cnn_small")
+    assert latest_model() == first
+
+
+def test_load_or_train_refuses_a_model_that_reads_other_images(models_tmp, capsys):
+    save_new(keras.Sequential([keras.Input((4,)), keras.layers.Dense(10)]))
+    model = load_or_train(X, Y)
+    assert "not a digit classifier" in capsys.readouterr().out
+    assert model.input_shape == (None, 28, 28, 1)
+
+
+@pytest.mark.parametrize("x, message", [
+    ((X * 255).astype(np.uint8), "float array shaped"),
+    (X * 255, "raw pixels"),
+    (X[..., 0], "float array shaped"),
+    (list(X), "got list"),
+])
+def test_training_helpers_refuse_unprepared_images(x, message):
+    with pytest.raises(ValueError, match=message):
+        train_dataset(x, Y, batch_size=16)
+    with pytest.raises(ValueError, match=message):
+        load_or_train(x, Y)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: train_dataset(X, Y[:10], 16), "64 images need 64 labels"),
+    (lambda: train_dataset(X, Y, 0), "batch_size"),
+    (lambda: train_dataset(X, Y, 16, augment={"rotate": 8}), "augment is None or a dict"),
+    (lambda: one_cycle(0.003, 0), "total_steps"),
+    (lambda: one_cycle("0.003", 10), "peak"),
+    (lambda: one_cycle(0.003, 10, warmup=25), "warmup"),
+    (lambda: save_new(course_cnn(), "models/course_cnn.keras"), "plain file name"),
+    (lambda: save_new("course_cnn"), "saves a Keras model"),
+])
+def test_model_helpers_check_their_arguments(models_tmp, call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from helpers.plots import (plot_history, plot_label_counts, plot_pixel_histogram,
-                           plot_probabilities, show_digit, show_feature_maps, show_gallery)
+                           plot_probabilities, show_digit, show_gallery)
 from helpers.widgets import digit_browser, prediction_explorer
 
 IMAGES = np.stack([np.full((28, 28), i * 20, np.uint8) for i in range(10)])
@@ -69,12 +69,6 @@ def test_digit_browser_redraws_when_the_slider_moves():
     np.testing.assert_array_equal(plt.gcf().axes[0].images[0].get_array(), IMAGES[7])
 
 
-def test_feature_maps_one_panel_per_channel():
-    fig = show_feature_maps(np.zeros((13, 13, 5)), ncols=4)
-    assert len(fig.axes) == 8
-    assert sum(1 for a in fig.axes if a.images) == 5
-
-
 def test_probabilities_highlight_the_most_likely_digit():
     p = np.full(10, 0.05)
     p[3] = 0.55
@@ -116,8 +110,8 @@ class _RecordingModel:
 
 def _png_of_stroke(size=280) -> bytes:
     from PIL import Image, ImageDraw
-    image = Image.new("RGBA", (size, size), "black")
-    ImageDraw.Draw(image).line(((140, 40), (140, 240)), fill="white", width=24)
+    image = Image.new("RGBA", (size, size), "white")  # the pad's paper, and dark ink on it
+    ImageDraw.Draw(image).line(((140, 40), (140, 240)), fill="black", width=24)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -152,3 +146,98 @@ def test_upload_box_reads_an_image_and_refuses_other_files():
     upload.value = ({"name": "notes.txt", "type": "text/plain", "size": 5,
                      "content": memoryview(b"hello"), "last_modified": datetime.now(timezone.utc)},)
     assert "not an image" in verdict.value and len(model.seen) == 1
+
+
+# --- the upload box in ipywidgets 7 and 8, and what a learner may upload or draw ---
+
+def _v8_value(name: str, content: bytes) -> tuple:
+    """FileUpload.value in ipywidgets 8: a tuple of dicts, content as a memoryview."""
+    return ({"name": name, "type": "image/png", "size": len(content),
+             "content": memoryview(content), "last_modified": datetime.now(timezone.utc)},)
+
+
+def _v7_value(name: str, content: bytes) -> dict:
+    """FileUpload.value in ipywidgets 7: a dict keyed by file name, content as bytes."""
+    return {name: {"metadata": {"name": name, "type": "image/png", "size": len(content),
+                                "lastModified": 1700000000000},
+                   "content": content}}
+
+
+def _upload(box, value) -> str:
+    """Deliver `value` to the upload box as its FileUpload would, and return the verdict."""
+    upload, verdict = box.children[0], box.children[1]
+    upload.notify_change({"name": "value", "old": upload.value, "new": value,
+                          "owner": upload, "type": "change"})
+    return verdict.value
+
+
+@pytest.mark.parametrize("layout", [_v7_value, _v8_value], ids=["ipywidgets7", "ipywidgets8"])
+def test_upload_box_reads_both_ipywidgets_layouts(layout):
+    from helpers.widgets import upload_box
+    model = _RecordingModel()
+    assert "Prediction: 1" in _upload(upload_box(model), layout("one.png", _png_of_stroke()))
+    assert len(model.seen) == 1
+
+
+@pytest.mark.parametrize("layout", [_v7_value, _v8_value], ids=["ipywidgets7", "ipywidgets8"])
+def test_an_empty_upload_says_to_shrink_the_photo(layout):
+    """Colab delivers an upload of 1 MB or more as 0 bytes (ipywidgets issue #3452)."""
+    from helpers.widgets import upload_box
+    model = _RecordingModel()
+    verdict = _upload(upload_box(model), layout("photo.jpg", b""))
+    assert "arrived empty (0 bytes)" in verdict and "under 1 MB" in verdict
+    assert model.seen == []
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"\x89PNG" + bytes(11_000_000), "MB"),  # too large
+    (b"%PDF-1.4 not a picture", "not an image"),
+], ids=["too large", "not an image"])
+def test_upload_box_explains_files_it_cannot_use(content, words):
+    from helpers.widgets import upload_box
+    model = _RecordingModel()
+    verdict = _upload(upload_box(model), _v7_value("file", content))
+    assert verdict.startswith("⚠️") and words in verdict and model.seen == []
+
+
+def test_upload_box_survives_a_model_that_fails():
+    from helpers.widgets import upload_box
+
+    class Broken:
+        def predict(self, x, verbose=0):
+            raise ValueError("expected shape=(None, 32, 32, 3)")
+
+    verdict = _upload(upload_box(Broken()), _v8_value("one.png", _png_of_stroke()))
+    assert verdict.startswith("⚠️ This picture could not be read (ValueError")
+
+
+def _png(colour: str, size: int = 280) -> bytes:
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGBA", (size, size), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_drawing_pad_asks_for_a_digit_when_the_canvas_is_empty():
+    from helpers.widgets import drawing_pad
+    model = _RecordingModel()
+    pad = drawing_pad(model)
+    canvas, verdict = pad.children[0].children[0], pad.children[1]
+    canvas.set_trait("image_data", _png_of_stroke())
+    assert "Prediction: 1" in verdict.value
+    canvas.set_trait("image_data", _png("white"))  # everything wiped: nothing to read
+    assert verdict.value == "Draw a digit in the white square." and len(model.seen) == 1
+    canvas.set_trait("image_data", b"")  # no pixels in what the browser sent
+    assert verdict.value == "Draw a digit in the white square."
+
+
+@pytest.mark.parametrize("make, error", [
+    (lambda: digit_browser(IMAGES[:0], LABELS[:0]), "N at least 1"),
+    (lambda: digit_browser(IMAGES, LABELS[:5]), "10 images need 10 labels"),
+    (lambda: prediction_explorer(IMAGES, LABELS, np.zeros((10, 9))), r"shaped \(10, 10\)"),
+    (lambda: __import__("helpers.widgets").widgets.upload_box("models/course_cnn.keras"),
+     "needs a trained Keras model, got str"),
+])
+def test_widgets_check_their_arguments(make, error):
+    with pytest.raises((ValueError, TypeError), match=error):
+        make()

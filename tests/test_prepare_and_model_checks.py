@@ -66,3 +66,26 @@ def test_param_count_right_and_wrong():
     wrong = check_param_count(conv, 225)
     assert not wrong.ok and "forget the biases" in wrong.message
     assert "biases" not in check_param_count(conv, 10).message.split("(")[0]
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint16, np.float64])
+def test_prepare_images_takes_raw_pixels_in_any_dtype(dtype):
+    """A CSV read with pandas gives int64 pixels 0-255: raw, not scaled."""
+    x = prepare_images(RAW.astype(dtype))
+    np.testing.assert_array_equal(x, prepare_images(RAW))
+
+
+@pytest.mark.parametrize("bad, message", [
+    (RAW.astype(np.int64) - 1, "from -1 to 254"),
+    (RAW.astype(np.int64) * 2, "from 0 to 510"),
+    (RAW.astype(np.float64) + 0.5, "whole numbers"),
+])
+def test_prepare_images_refuses_values_that_are_not_pixels(bad, message):
+    with pytest.raises(ValueError, match=message):
+        prepare_images(bad)
+
+
+@pytest.mark.parametrize("bad", [None, "x_train_raw", [[1, 2], [3]]])
+def test_prepare_images_refuses_what_is_not_an_array(bad):
+    with pytest.raises(TypeError, match="wants a numpy array of images"):
+        prepare_images(bad)
