@@ -1,9 +1,9 @@
 # The course's commands. See README.md.
-#   make course  - set up .venv, then run every notebook in order and summarise
-#   make test    - set up .venv, then unit tests and strict nbval on every notebook
-#   make lab     - open JupyterLab on the notebooks
-#   make student - build the learner edition into editions/student/ (exercises to fill in)
-#   make live    - build the live-coding edition into editions/live/ (for instructors)
+#   make course    - set up .venv, then run every lesson (with its worked solutions) and summarise
+#   make test      - set up .venv, then unit tests and strict nbval on every notebook, both sets
+#   make lab       - open JupyterLab on the learner edition, notebooks/
+#   make live      - build the live-coding edition into editions/live/ (for instructors)
+#   make notebooks - maintainers: re-execute notebooks/solutions/, regenerate notebooks/
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup course test lab student live colab notebooks diagrams clean
+.PHONY: setup course test lab live colab notebooks diagrams clean
 
 setup: $(STAMP)
 
@@ -26,31 +26,36 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 course: setup
-	$(BIN)/python scripts/run_course.py
+	@$(BIN)/python scripts/run_course.py
 
-# The student edition runs under strict nbval too: only its unfilled exercises may fail.
-test: setup student live
-	$(BIN)/python -m pytest tests notebooks editions/student --nbval --nbval-current-env \
+# pytest collects notebooks/ (the learner edition: only its exercise stubs may fail) and
+# notebooks/solutions/ (the worked lessons); .ipynb_checkpoints/ is skipped (pytest's default
+# norecursedirs leaves out hidden folders).
+test: setup
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=1200
 
+# Served from the course's root, so the notebooks' ../images/ links resolve; opens on notebooks/.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
-
-student: setup
-	$(BIN)/python scripts/editions.py student
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
 
 live: setup
 	$(BIN)/python scripts/editions.py live
 
 # Maintainers: after changing [tool.digits-course] in pyproject.toml, re-stamp the Colab
-# badges and set-up lines, then commit the notebooks.
+# badges and set-up lines of both sets, then commit the notebooks.
 colab: setup
 	$(BIN)/python scripts/colab.py
 
-# Maintainers: re-execute the committed notebooks on the full MNIST (MNIST_NPZ must be set).
+# Maintainers, after editing notebooks/solutions/ (MNIST_NPZ must name the full MNIST): stamp
+# the Colab lines, execute every solutions notebook in place, then generate every learner
+# notebook from it and execute that in place. A notebook that fails is not written.
+# ONLY="01 03" limits the last two steps to the notebooks whose names contain 01 or 03.
 notebooks: setup diagrams
 	@test -n "$$MNIST_NPZ" || { echo "Set MNIST_NPZ to the full mnist.npz first."; exit 1; }
-	$(BIN)/python scripts/run_course.py --in-place
+	$(BIN)/python scripts/colab.py
+	$(BIN)/python scripts/run_course.py --in-place $(ONLY)
+	$(BIN)/python scripts/editions.py learner $(ONLY)
 
 diagrams: setup
 	$(BIN)/python scripts/draw_split_diagram.py

@@ -1,7 +1,11 @@
 """Stamp every notebook with its "Open in Colab" badge and its Colab set-up lines.
 
-    python scripts/colab.py          # rewrite notebooks/*.ipynb from the setting (make colab)
+    python scripts/colab.py          # rewrite both sets from the setting (make colab)
     python scripts/colab.py --check  # exit 1 if a notebook is out of date
+
+Both sets: the lessons with worked solutions (notebooks/solutions/NN_*.ipynb) and the learner
+edition (notebooks/NN_*.ipynb, which scripts/editions.py also stamps when it generates it).
+Each badge opens its own notebook's path.
 
 Both come from one setting, `[tool.digits-course]` in pyproject.toml: the GitHub repository
 and branch. The badge is the notebook's first cell (tagged `colab-badge`). The set-up lines
@@ -29,12 +33,23 @@ def setting() -> dict[str, str]:
         return tomllib.load(file)["tool"]["digits-course"]
 
 
+def url(notebook: str, repo: dict[str, str]) -> str:
+    """The address that opens `notebook` (a path from the root) in Colab."""
+    return (f"https://colab.research.google.com/github/{repo['repository']}/blob/"
+            f"{repo['branch']}/{notebook}")
+
+
 def badge(notebook: str, repo: dict[str, str]) -> str:
     """The markdown of the badge that opens `notebook` (a path from the root) in Colab."""
-    url = (f"https://colab.research.google.com/github/{repo['repository']}/blob/"
-           f"{repo['branch']}/{notebook}")
     return (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"({url})")
+            f"({url(notebook, repo)})")
+
+
+def notebooks() -> list[Path]:
+    """Every course notebook: the worked lessons, then the learner edition."""
+    folder = ROOT / "notebooks"
+    return (sorted((folder / "solutions").glob("[0-9][0-9]_*.ipynb"))
+            + sorted(folder.glob("[0-9][0-9]_*.ipynb")))
 
 
 def setup_lines(repo: dict[str, str]) -> str:
@@ -67,12 +82,12 @@ def stamp(nb: nbformat.NotebookNode, notebook: str, repo: dict[str, str]) -> Non
 def main() -> int:
     check = "--check" in sys.argv[1:]
     repo, stale = setting(), []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for path in notebooks():
         nb = nbformat.read(path, as_version=4)
         before = nbformat.writes(nb)
         stamp(nb, path.relative_to(ROOT).as_posix(), repo)
         if nbformat.writes(nb) != before:
-            stale.append(path.name)
+            stale.append(path.relative_to(ROOT / "notebooks").as_posix())
             if not check:
                 nbformat.write(nb, path)
     verb = "out of date" if check else "stamped"

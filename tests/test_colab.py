@@ -1,4 +1,5 @@
-"""Colab: every notebook's badge and set-up lines come from the one repository setting."""
+"""Colab: every notebook's badge and set-up lines come from the one repository setting,
+in both sets (notebooks/solutions/ and the learner edition in notebooks/)."""
 
 import importlib.util
 import sys
@@ -21,20 +22,31 @@ def load(name):
 
 colab = load("colab")
 colab_setup = load("colab_setup")
-SOURCES = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOURCES = colab.notebooks()
+SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_both_sets_are_stamped():
+    assert set(SOLUTIONS) <= set(SOURCES)
+    assert {p.parent.name for p in SOURCES} <= {"notebooks", "solutions"}
+
+
+def name(path: Path) -> str:
+    return path.relative_to(ROOT / "notebooks").as_posix()
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=name)
 def test_badge_opens_this_notebook_from_the_setting(path):
     repo = colab.setting()
     first = nbformat.read(path, as_version=4).cells[0]
+    own = path.relative_to(ROOT).as_posix()  # notebooks/NN_… or notebooks/solutions/NN_…
     assert first.metadata.tags == ["colab-badge"]
-    assert first.source == colab.badge(f"notebooks/{path.name}", repo)
+    assert first.source == colab.badge(own, repo)
     assert (f"colab.research.google.com/github/{repo['repository']}/blob/{repo['branch']}/"
-            f"notebooks/{path.name})") in first.source
+            f"{own})") in first.source
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SOURCES, ids=name)
 def test_first_code_cell_opens_with_the_colab_setup(path):
     cell = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     assert "setup" in cell.metadata.tags
@@ -75,8 +87,8 @@ def test_setup_lines_elsewhere_do_nothing_and_are_quick(monkeypatch):
 def test_a_stale_badge_is_found_and_restamped(tmp_path):
     nb = nbformat.read(SOURCES[0], as_version=4)
     other = {"repository": "someone/fork", "branch": "teaching"}
-    colab.stamp(nb, "notebooks/01_load_the_data.ipynb", other)
-    assert "github/someone/fork/blob/teaching/notebooks/01" in nb.cells[0].source
+    colab.stamp(nb, "notebooks/solutions/01_load_the_data.ipynb", other)
+    assert "github/someone/fork/blob/teaching/notebooks/solutions/01" in nb.cells[0].source
     code = next(c for c in nb.cells if c.cell_type == "code")
     assert code.source.count(colab.END) == 1 and "someone/fork" in code.source
     assert len(nb.cells) == len(nbformat.read(SOURCES[0], as_version=4).cells)

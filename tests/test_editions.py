@@ -1,4 +1,5 @@
-"""scripts/editions.py: the student edition hides every solution, the live one empties code."""
+"""scripts/editions.py: the learner edition (notebooks/) is the worked lessons
+(notebooks/solutions/) with every solution hidden, and the live edition empties the code."""
 
 import importlib.util
 import re
@@ -12,11 +13,17 @@ spec = importlib.util.spec_from_file_location("editions", ROOT / "scripts" / "ed
 editions = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(editions)
 
-SOURCES = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+LEARNER = ROOT / "notebooks"
+REGENERATE = "regenerate the learner edition with `make notebooks`"
 
 
 def read(path):
     return nbformat.read(path, as_version=4)
+
+
+def is_solution(cell) -> bool:
+    return "solution" in cell.metadata.get("tags", [])
 
 
 def all_text(nb) -> str:
@@ -26,41 +33,72 @@ def all_text(nb) -> str:
         parts.append(cell.source)
         for out in cell.get("outputs", []):
             parts.append(str(out.get("text", "")))
+            parts.append(str(out.get("evalue", "")))
             parts.extend(str(v) for v in out.get("data", {}).values())
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def student_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("student")
-    editions.build("student", out)
-    return out
+def learner_of(path, required=False):
+    """The committed learner notebook of a solutions notebook. The drift test fails if it is
+    missing; the other tests then skip, rather than repeat that failure."""
+    target = LEARNER / path.name
+    if not target.is_file():
+        message = f"notebooks/{path.name} is missing: {REGENERATE}"
+        if required:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return read(target)
+
+
+def shape(nb) -> list[tuple]:
+    """What the drift test compares: each cell's type, source and tags; outputs excluded."""
+    return [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells]
 
 
 @pytest.fixture(scope="module")
 def live_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("live")
-    editions.build("live", out)
+    editions.build_live(out)
     return out
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_the_solutions_are_there():
+    assert len(SOLUTIONS) >= 7
+
+
+def test_no_learner_notebook_without_its_solutions_notebook():
+    learner = {p.name for p in LEARNER.glob("*.ipynb")}
+    extra = learner - {p.name for p in SOLUTIONS}
+    assert not extra, f"learner notebooks with no notebooks/solutions/ source: {sorted(extra)}"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_every_notebook_ends_with_two_to_four_marked_exercises(path):
-    solutions = [c for c in read(path).cells if "solution" in c.metadata.get("tags", [])]
+    solutions = [c for c in read(path).cells if is_solution(c)]
     assert 2 <= len(solutions) <= 4
     for cell in solutions:
         assert cell.source.startswith("# Hint: ")
         assert editions.BEGIN in cell.source and editions.END in cell.source
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
-def test_no_solution_code_leaks_into_the_student_edition(path, student_dir):
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_learner_edition_is_what_the_transform_makes_of_its_solutions(path):
+    """Drift: edit notebooks/solutions/, then regenerate; never edit notebooks/NN_* by hand."""
+    expected = shape(editions.learner(read(path), path.name))
+    got = shape(learner_of(path, required=True))
+    assert len(got) == len(expected), f"{path.name}: cell count differs: {REGENERATE}"
+    for number, (mine, theirs) in enumerate(zip(got, expected), 1):
+        assert mine == theirs, f"{path.name}: cell {number} differs: {REGENERATE}"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_no_solution_code_or_output_leaks_into_the_learner_edition(path):
     source = read(path)
-    lesson = "\n".join(c.source for c in source.cells
-                       if "solution" not in c.metadata.get("tags", []))
-    edition = all_text(read(student_dir / path.name))
-    solutions = [c for c in source.cells if "solution" in c.metadata.get("tags", [])]
-    for cell in solutions:
+    lesson = "\n".join(c.source for c in source.cells if not is_solution(c))
+    lesson_outputs = all_text(nbformat.v4.new_notebook(
+        cells=[c for c in source.cells if not is_solution(c)]))
+    edition = all_text(learner_of(path))
+    for cell in filter(is_solution, source.cells):
         # Lines the lesson itself shows (plt.show(), say) give nothing away.
         secret = [line.strip() for line in editions.solution_code(cell.source).splitlines()
                   if line.strip() and line.strip() not in lesson]
@@ -68,59 +106,103 @@ def test_no_solution_code_leaks_into_the_student_edition(path, student_dir):
         for line in secret:
             assert line not in edition, f"{path.name}: solution line leaked: {line}"
         for out in cell.get("outputs", []):  # answers printed by the solution
-            text = str(out.get("text", "")).strip()
-            if text and text not in lesson:
-                assert text not in edition
+            for text in (str(out.get("text", "")).strip(),
+                         str(out.get("data", {}).get("text/plain", "")).strip()):
+                if text and text not in lesson_outputs and not text.startswith("<Figure"):
+                    assert text not in edition, f"{path.name}: solution output leaked: {text}"
+            image = out.get("data", {}).get("image/png", "")
+            if image:
+                assert image not in edition, f"{path.name}: a solution's picture leaked"
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
-def test_student_stubs_are_marked_unrun_and_keep_their_hints(path, student_dir):
-    source = read(path)
-    edition = read(student_dir / path.name)
-    hints = [c.source.splitlines()[0] for c in source.cells
-             if "solution" in c.metadata.get("tags", [])]
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_learner_stubs_raise_keep_their_hints_and_say_where_the_answer_is(path):
+    source, edition = read(path), learner_of(path)
+    hints = [c.source.splitlines()[0] for c in source.cells if is_solution(c)]
     stubs = [c for c in edition.cells if "exercise" in c.metadata.get("tags", [])]
     assert [s.source.splitlines()[0] for s in stubs] == hints
     for number, cell in enumerate(stubs, 1):
         assert "raises-exception" in cell.metadata.tags
-        assert cell.outputs == [] and cell.execution_count is None
         assert f"Exercise {number} is yours" in cell.source
-    assert not any("solution" in c.metadata.get("tags", []) for c in edition.cells)
-    # Everything else is the lesson as it was, outputs included, so nbval can compare it.
-    kept = [c for c in edition.cells if "exercise" not in c.metadata.get("tags", [])]
-    lesson = [c for c in source.cells if "solution" not in c.metadata.get("tags", [])
-              and "colab-badge" not in c.metadata.get("tags", [])]
-    assert [c.get("outputs") for c in kept if c.cell_type == "code"] == \
-           [c.get("outputs") for c in lesson if c.cell_type == "code"]
+        assert f"solutions/{path.name}" in cell.source
+        # Executed: its output is the stub's own error, what a learner sees first.
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert [e.ename for e in errors] == ["NotImplementedError"], f"{path.name} stub {number}"
+        assert f"Exercise {number} is yours" in errors[0].evalue
+    assert not any(is_solution(c) for c in edition.cells)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_learner_edition_was_executed_top_to_bottom_without_other_errors(path):
+    edition = learner_of(path)
+    code = [c for c in edition.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), REGENERATE
+    for cell in code:
+        if "raises-exception" not in cell.metadata.get("tags", []):
+            assert not [o for o in cell.outputs if o.output_type == "error"], cell.source[:80]
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_the_worked_answers_are_one_link_away(path):
+    edition = learner_of(path)
+    first = next(i for i, c in enumerate(edition.cells)
+                 if "exercise" in c.metadata.get("tags", []))
+    note = edition.cells[first - 1]
+    assert note.cell_type == "markdown"
+    assert f"](solutions/{path.name})" in note.source
+    assert (LEARNER / "solutions" / path.name).is_file()
+    assert editions.colab.url(f"notebooks/solutions/{path.name}",
+                              editions.colab.setting()) in note.source
 
 
 def test_a_stub_raises_until_filled_in():
     source = "# Hint: add.\n### BEGIN SOLUTION\nanswer = 1 + 1\n### END SOLUTION\nprint(answer)"
-    stub = editions.stub(source, 3)
+    stub = editions.stub(source, 3, "solutions/09_x.ipynb")
     assert stub.startswith("# Hint: add.") and stub.endswith("print(answer)")
     assert "1 + 1" not in stub
-    with pytest.raises(NotImplementedError, match="Exercise 3 is yours"):
+    with pytest.raises(NotImplementedError, match="Exercise 3 is yours.*solutions/09_x.ipynb"):
         exec(stub, {})
     filled = stub.replace(stub.splitlines()[2], "answer = 2")
     exec(filled, {})  # the learner's version runs
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
-def test_edition_links_to_images_still_resolve(path, student_dir):
-    """make student writes to editions/student/, two folders below the root."""
-    text = all_text(read(student_dir / path.name))
-    for link in re.findall(r"\]\((\.\./[^)]+\.png)\)", text):
-        assert (ROOT / "editions" / "student" / link).resolve().is_file(), link
+def test_the_transform_keeps_the_lesson_and_retargets_it():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("![split](../../images/x.png)"),
+        nbformat.v4.new_code_cell("import helpers", metadata={"tags": ["setup"],
+                                                               "instructor_note": "say hi"}),
+        nbformat.v4.new_code_cell("# Hint: h\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
+                                  metadata={"tags": ["solution", "nbval-ignore-output"]})])
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="hi\n")]
+    out = editions.learner(nb, "09_x.ipynb", {"repository": "me/fork", "branch": "b"})
+    assert "github/me/fork/blob/b/notebooks/09_x.ipynb" in out.cells[0].source
+    assert out.cells[1].source == "![split](../images/x.png)"
+    assert out.cells[2].outputs == [] and "instructor_note" not in out.cells[2].metadata
+    assert "notebooks/solutions/09_x.ipynb" in out.cells[3].source  # the answers note
+    assert out.cells[4].metadata.tags == ["exercise", "raises-exception", "nbval-ignore-output"]
+    assert "x = 1" not in all_text(out)
+    assert nb.cells[2].source.endswith("### END SOLUTION")  # the source is left alone
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_image_links_resolve_in_every_edition(path, live_dir):
+    """Solutions and live sit two folders below the root, the learner edition one."""
+    editions_at = {"notebooks/solutions": read(path),
+                   "editions/live": read(live_dir / path.name),
+                   "notebooks": editions.learner(read(path), path.name)}
+    for folder, nb in editions_at.items():
+        for link in re.findall(r"\]\(((?:\.\./)+[^)]+\.png)\)", all_text(nb)):
+            assert (ROOT / folder / link).resolve().is_file(), f"{folder}/{path.name}: {link}"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_live_edition_keeps_markdown_and_setup_and_empties_the_rest(path, live_dir):
     source = read(path)
     edition = read(live_dir / path.name)
     markdown = [c.source for c in edition.cells if c.cell_type == "markdown"]
     for cell in source.cells:
         if cell.cell_type == "markdown" and "colab-badge" not in cell.metadata.get("tags", []):
-            assert cell.source.replace("](../images/", "](../../images/") in markdown
+            assert cell.source in markdown
     code = [c for c in edition.cells if c.cell_type == "code"]
     assert len(code) == len([c for c in source.cells if c.cell_type == "code"])
     for cell in code:
@@ -132,11 +214,11 @@ def test_live_edition_keeps_markdown_and_setup_and_empties_the_rest(path, live_d
 
 def test_live_edition_has_instructor_notes_and_timings(live_dir):
     notes = {p.name: [c.source for c in read(live_dir / p.name).cells
-                      if c.source.startswith("> 🧑‍🏫 **Instructor:**")] for p in SOURCES}
+                      if c.source.startswith("> 🧑‍🏫 **Instructor:**")] for p in SOLUTIONS}
     assert all(notes.values()), "every notebook has at least one instructor note"
-    timing = [n for n in notes["04_train_the_network.ipynb"] if "⏱ This cell took" in n]
+    timing = [n for n in notes["05_train_the_network.ipynb"] if "⏱ This cell took" in n]
     assert timing, "the training cell's measured time is announced"
-    assert "instructor_note" not in all_text(read(live_dir / SOURCES[0].name))
+    assert "instructor_note" not in all_text(read(live_dir / SOLUTIONS[0].name))
 
 
 def test_seconds_reads_the_recorded_execution_time():
