@@ -1,7 +1,8 @@
 """Your own handwriting: turn any picture of one digit into a 28x28 image laid out like MNIST.
 
-MNIST's digits are light on black, cropped to the ink, scaled so the longest side is 20 px,
-and centred by centre of mass in a 28x28 box. A network trained on them expects exactly that.
+In MNIST a pixel's value is the amount of ink (0 blank paper, 255 full ink). Each digit is
+cropped to its ink, scaled so the longest side is 20 px, and centred by centre of mass in a
+28x28 box. A network trained on them expects exactly that.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ def _to_grey(image: Image.Image | np.ndarray | bytes) -> np.ndarray:
         if image.width * image.height > MAX_PIXELS:
             raise DigitImageError(f"The picture is {image.width}x{image.height} pixels; "
                                   f"the limit is {MAX_PIXELS / 1e6:.0f} million. Shrink it.")
-        image = np.asarray(image.convert("RGBA" if "A" in image.getbands() else "RGB"))
+        # A palette image (mode "P", as image optimisers save PNGs) keeps its transparency
+        # in `info`, not in a band: convert it to RGBA too, or its clear paper turns black.
+        see_through = "A" in image.getbands() or "transparency" in image.info
+        image = np.asarray(image.convert("RGBA" if see_through else "RGB"))
     if not isinstance(image, np.ndarray) or image.dtype.kind not in "uifb":
         raise DigitImageError(f"Expected a PIL image, a numpy array or an image file's bytes, "
                               f"got {type(image).__name__}.")
@@ -58,16 +62,13 @@ def _to_grey(image: Image.Image | np.ndarray | bytes) -> np.ndarray:
     return grey
 
 
-def prepare_digit(image: Image.Image | np.ndarray | bytes) -> np.ndarray:
-    """Any picture of one digit -> 28x28 float32 in [0, 1], light on black, like MNIST.
-
-    Accepts a PIL image, an array (grey, RGB or RGBA) or an image file's bytes, of any size,
-    dark ink on light paper or light on dark.
-    """
-    x = _to_grey(image)
+def preparation_steps(image: Image.Image | np.ndarray | bytes) -> dict[str, np.ndarray]:
+    """MNIST's recipe step by step: each named step's image, from "grey" to "centred"."""
+    steps = {"grey": _to_grey(image)}
+    x = steps["grey"]
     border = np.concatenate([x[0], x[-1], x[:, 0], x[:, -1]])
     paper = float(np.median(border))
-    if paper > 0.5:  # dark ink on light paper: make the ink light, as in MNIST
+    if paper > 0.5:  # dark ink on light paper: invert, so that a value is the amount of ink
         x, paper = 1.0 - x, 1.0 - paper
     contrast = float(x.max()) - paper
     if contrast < MIN_CONTRAST:
@@ -75,19 +76,30 @@ def prepare_digit(image: Image.Image | np.ndarray | bytes) -> np.ndarray:
                               "Draw or photograph a digit with a thick, dark stroke.")
     x = np.clip((x - paper) / contrast, 0, 1)
     x[x < 0.2] = 0  # paper texture and noise
+    steps["ink"] = x
     rows, cols = np.flatnonzero(x.any(axis=1)), np.flatnonzero(x.any(axis=0))
     if (x > 0.5).sum() < max(4, x.size // 10_000):
         raise DigitImageError("The picture is almost blank: only a few specks of ink. "
                               "Draw or photograph a larger digit.")
-    x = x[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]  # crop to the ink
+    x = steps["cropped"] = x[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]  # crop to the ink
     scale = 20 / max(x.shape)
     size = (max(1, round(x.shape[1] * scale)), max(1, round(x.shape[0] * scale)))
     small = np.asarray(Image.fromarray(x).resize(size, Image.Resampling.LANCZOS))
-    small = np.clip(small, 0, 1)
+    small = steps["scaled"] = np.clip(small, 0, 1)
     box = np.zeros((28, 28), "float32")
     h, w = small.shape
     cy, cx = (np.indices(small.shape) * small).reshape(2, -1).sum(axis=1) / small.sum()
     top = int(np.clip(round(14 - cy), 0, 28 - h))  # centre of mass on pixel (14, 14),
     left = int(np.clip(round(14 - cx), 0, 28 - w))  # where MNIST puts it
     box[top:top + h, left:left + w] = small
-    return box / box.max()
+    steps["centred"] = box / box.max()
+    return steps
+
+
+def prepare_digit(image: Image.Image | np.ndarray | bytes) -> np.ndarray:
+    """Any picture of one digit -> 28x28 float32 in [0, 1], the amount of ink, like MNIST.
+
+    Accepts a PIL image, an array (grey, RGB or RGBA) or an image file's bytes, of any size,
+    dark ink on light paper or light on dark.
+    """
+    return preparation_steps(image)["centred"]

@@ -28,7 +28,9 @@ def show_gallery(images: np.ndarray, labels: np.ndarray, predicted: np.ndarray |
     """Draw the first `n` digits titled with their labels; with `predicted`, mark misses red."""
     n = min(n, len(images))
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.5 * nrows), squeeze=False)
+    extra_lines = max((t.count("\n") for t in titles or []), default=0)  # room for long titles
+    row_height = 1.5 + 0.25 * extra_lines
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, row_height * nrows), squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i >= n:
             ax.axis("off")
@@ -67,23 +69,6 @@ def plot_pixel_histogram(x: np.ndarray, ax: Axes | None = None, bins: int = 50) 
     return ax
 
 
-def show_feature_maps(maps: np.ndarray, titles: list[str] | None = None,
-                      ncols: int = 8) -> Figure:
-    """Draw each channel of one image's feature maps, shaped (height, width, channels)."""
-    maps = np.asarray(maps)
-    n = maps.shape[-1]
-    nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, min(n, ncols), figsize=(1.4 * min(n, ncols), 1.5 * nrows),
-                             squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            ax.imshow(maps[..., i], cmap="viridis")
-            ax.set_title(titles[i] if titles else f"map {i}", fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
 def plot_probabilities(probabilities: np.ndarray, title: str = "",
                        ax: Axes | None = None) -> Axes:
     """Bar chart of ten class probabilities, with the most likely digit highlighted."""
@@ -110,3 +95,196 @@ def plot_history(history: dict[str, list[float]]) -> Figure:
         ax.legend()
     fig.tight_layout()
     return fig
+
+
+def plot_gap(histories: dict[str, dict[str, list[float]]], metric: str = "accuracy",
+             zoom_from: float = 0.5, axes: list[Axes] | None = None) -> Figure:
+    """Training against validation `metric`, one panel per run, zoomed to the later epochs.
+
+    All panels share one y range, fitted to the values from `zoom_from` (a fraction of each
+    run) onwards, so the first epochs' low scores do not squash the gap that matters; the
+    gap between the two curves is shaded.
+    """
+    if not histories or any(f"val_{metric}" not in h for h in histories.values()):
+        raise ValueError(f"Give each run's history with '{metric}' and 'val_{metric}': "
+                         "fit with validation_data and pass history.history.")
+    if axes is None:
+        _, axes = plt.subplots(1, len(histories), figsize=(5 * len(histories), 3.4),
+                               squeeze=False, sharey=True, layout="constrained")
+        axes = list(axes.flat)
+    later = []
+    for ax, (title, history) in zip(axes, histories.items()):
+        train, val = np.asarray(history[metric]), np.asarray(history[f"val_{metric}"])
+        epochs = np.arange(1, len(train) + 1)
+        ax.plot(epochs, train, "o-", ms=3, label="training")
+        ax.plot(epochs, val, "o-", ms=3, label="validation")
+        ax.fill_between(epochs, train, val, color="tab:red", alpha=0.15, label="gap")
+        start = int(zoom_from * len(train))
+        later.extend([train[start:], val[start:]])
+        ax.set(xlabel="epoch", ylabel=metric, title=title)
+    low, high = float(np.min(np.concatenate(later))), float(np.max(np.concatenate(later)))
+    pad = 0.15 * (high - low) or 0.01
+    for ax in axes:
+        ax.set_ylim(low - pad, high + pad)
+    fig = axes[0].figure
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
+    return fig
+
+
+# --- Layers of a CNN (notebook 03): maps on one scale, Flatten, Dense and Dropout drawn. ---
+
+def show_maps_on_one_scale(maps, titles: list[str] | None = None, ncols: int = 8,
+                           label: str = "value", size: float = 1.6,
+                           row_labels: list[str] | None = None, title: str = "") -> Figure:
+    """Draw 2-D maps side by side on one colour scale centred on 0, with one colour bar.
+
+    `maps` is a list of 2-D arrays (sizes may differ) or one (height, width, channels) array.
+    Red is positive, blue negative, white 0, so panels can be compared at a glance; maps with
+    no negative values (after ReLU, say) use the red half alone, from white at 0.
+    With `row_labels`, each row of `ncols` panels is one image's maps, labelled on the left.
+    """
+    if isinstance(maps, np.ndarray) and maps.ndim == 3:
+        maps = [maps[..., i] for i in range(maps.shape[-1])]
+    maps = [np.asarray(m, dtype=float) for m in maps]
+    if not maps or any(m.ndim != 2 for m in maps):
+        raise ValueError("show_maps_on_one_scale wants 2-D maps: a list of (height, width) "
+                         "arrays, or one (height, width, channels) array.")
+    limit = max(float(np.abs(m).max()) for m in maps) or 1.0
+    low = -limit if min(float(m.min()) for m in maps) < 0 else 0.0
+    cmap = "RdBu_r" if low < 0 else "Reds"
+    ncols = min(len(maps), ncols)
+    nrows = -(-len(maps) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1.0, size * nrows + 0.4),
+                             squeeze=False, layout="constrained")
+    for i, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= len(maps):
+            ax.axis("off")
+            continue
+        image = ax.imshow(maps[i], cmap=cmap, vmin=low, vmax=limit)
+        ax.set_title(titles[i] if titles else f"map {i % ncols if row_labels else i}",
+                     fontsize=9)
+    for ax, row_label in zip(axes[:, 0], row_labels or []):
+        ax.set_ylabel(row_label)
+    fig.colorbar(image, ax=axes, label=label, shrink=0.9)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_flatten(grid: np.ndarray, ax: Axes | None = None) -> Axes:
+    """Draw a small 2-D grid above the row that Flatten makes of it, cell numbers kept."""
+    grid = np.asarray(grid, dtype=float)
+    rows, cols = grid.shape
+    n = grid.size
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 0.45 * n), 3.2))
+    limit = float(np.abs(grid).max()) or 1.0
+    colour = plt.get_cmap("RdBu_r")
+    for k, value in enumerate(grid.ravel()):  # row by row, as Flatten reads it
+        r, c = divmod(k, cols)
+        face = colour(0.5 + 0.5 * value / limit)
+        gx, gy = (n - cols) / 2 + c, 3.0 + rows - 1 - r  # the grid, centred above the row
+        for x, y in ((gx, gy), (k, 0.0)):
+            ax.add_patch(plt.Rectangle((x, y), 1, 1, facecolor=face, edgecolor="black"))
+            ax.text(x + 0.5, y + 0.5, f"{value:.2g}", ha="center", va="center", fontsize=7)
+        ax.text(k + 0.5, -0.35, str(k), ha="center", va="center", fontsize=7, color="dimgray")
+    ax.annotate("", xy=(n / 2, 1.2), xytext=(n / 2, 2.8),
+                arrowprops=dict(arrowstyle="->", lw=1.5))
+    ax.text(n / 2 + 0.3, 2.0, "Flatten: row 0, then row 1, ...", va="center", fontsize=9)
+    ax.set(xlim=(-0.5, n + 0.5), ylim=(-0.8, 3.2 + rows), aspect="equal",
+           title=f"a {rows}x{cols} grid becomes a row of {n} numbers")
+    ax.axis("off")
+    return ax
+
+
+def plot_dense(weights: np.ndarray, ax: Axes | None = None) -> Axes:
+    """Draw a Dense layer: every input joined to every output, a line per weight.
+
+    `weights` is (inputs, outputs); red lines are positive weights, blue negative, and
+    thicker lines are larger in size.
+    """
+    weights = np.asarray(weights, dtype=float)
+    n_in, n_out = weights.shape
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    y_in = np.linspace(1, 0, n_in)
+    y_out = np.linspace(1, 0, n_out) * 0.8 + 0.1 if n_out > 1 else np.array([0.5])
+    limit = float(np.abs(weights).max()) or 1.0
+    colour = plt.get_cmap("RdBu_r")
+    for i in range(n_in):
+        for j in range(n_out):
+            w = weights[i, j] / limit
+            ax.plot([0, 1], [y_in[i], y_out[j]], color=colour(0.5 + 0.5 * w),
+                    lw=0.3 + 2.2 * abs(w), zorder=1)
+    ax.scatter(np.zeros(n_in), y_in, s=60, color="lightgray", edgecolor="black", zorder=2)
+    ax.scatter(np.ones(n_out), y_out, s=90, color="tab:orange", edgecolor="black", zorder=2)
+    for j in range(n_out):
+        ax.text(1.06, y_out[j], str(j), va="center", fontsize=8)
+    ax.text(0, 1.07, f"{n_in} inputs", ha="center", fontsize=9)
+    ax.text(1, 1.07, f"{n_out} outputs", ha="center", fontsize=9)
+    ax.set(xlim=(-0.15, 1.2), ylim=(-0.05, 1.12),
+           title=f"Dense: {n_in} x {n_out} = {n_in * n_out} weights, one line each")
+    ax.axis("off")
+    return ax
+
+
+def plot_dropout(outputs: np.ndarray, rate: float, ax: Axes | None = None) -> Axes:
+    """Draw Dropout's output for all-ones inputs: one row per training step, dropped units white.
+
+    Each row's label says how many units were dropped and the row's mean, which stays near 1
+    because the kept units are scaled by 1 / (1 - rate).
+    """
+    outputs = np.asarray(outputs, dtype=float)
+    steps, units = outputs.shape
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(5.0, 0.3 * units + 2.5), 0.35 * steps + 1.2))
+    ax.imshow(outputs, cmap="Greens", vmin=0, vmax=1 / (1 - rate) * 1.3, aspect="auto")
+    ax.set_xticks(np.arange(-0.5, units), minor=True)
+    ax.set_yticks(np.arange(-0.5, steps), minor=True)
+    ax.grid(which="minor", color="gray", lw=0.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xticks([])
+    ax.set_yticks(range(steps), [f"step {s + 1}: {int((row == 0).sum())} dropped, "
+                                 f"mean {row.mean():.2f}" for s, row in enumerate(outputs)],
+                  fontsize=8)
+    ax.set(xlabel=f"{units} units (white: dropped; green: kept, now {1 / (1 - rate):g})",
+           title=f"Dropout({rate:g}): each unit dropped on its own with probability {rate:g}")
+    return ax
+
+
+def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, ax: Axes | None = None) -> Axes:
+    """scikit-learn's confusion matrix with the diagonal masked, so the mistakes' colours read.
+
+    The diagonal (right answers) keeps its counts, in grey on white; the colour scale
+    spans the off-diagonal cells only, white at 0 to dark red, with a colour bar, so the
+    most frequent confusion is the darkest cell.
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 6))
+    from matplotlib.colors import ListedColormap
+    from matplotlib.ticker import MaxNLocator
+
+    colours = plt.get_cmap("Reds")(np.linspace(0, 1, 256))
+    colours[0] = (1, 1, 1, 1)  # a count of 0 is plain white, not Reds' faint pink
+    reds = ListedColormap(colours).with_extremes(bad="white")  # masked cells: white
+    display = ConfusionMatrixDisplay.from_predictions(y_true, y_pred, labels=range(10), ax=ax,
+                                                      colorbar=False, cmap=reds)
+    matrix = display.confusion_matrix
+    diagonal = np.eye(len(matrix), dtype=bool)
+    off = np.ma.masked_array(matrix, mask=diagonal)
+    top = max(1, int(off.max() or 0))
+    display.im_.set_data(off)
+    display.im_.set_clim(0, top)
+    for (t, p), text in np.ndenumerate(display.text_):
+        text.set_color("tab:gray" if t == p else
+                       ("white" if matrix[t, p] > top / 2 else "black"))
+    ax.set(xlabel="predicted digit", ylabel="true digit",
+           title="mistakes only in colour (diagonal: right answers)")
+    bar = ax.figure.colorbar(display.im_, ax=ax, shrink=0.8, label="mistakes (count)")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+    return ax

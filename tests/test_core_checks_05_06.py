@@ -1,0 +1,96 @@
+"""The checks behind notebooks 05 and 06's exercises that write the lesson's core."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import confusion_matrix
+
+from helpers.checks import (EARLY_STOPPING_CASES, check_confusion_counts,
+                            check_early_stopping, keras_early_stopping)
+
+
+def early_stop(val_losses, patience):
+    """The right answer, as notebook 05's solution writes it."""
+    best, waited = 0, 0
+    for epoch in range(1, len(val_losses)):
+        if val_losses[epoch] < val_losses[best]:
+            best, waited = epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return epoch + 1, best + 1
+    return len(val_losses), best + 1
+
+
+def test_keras_early_stopping_counts_epochs_from_one():
+    assert keras_early_stopping([0.5, 0.4, 0.45, 0.46], 2) == (4, 2)
+    assert keras_early_stopping([0.5, 0.4, 0.3], 2) == (3, 3)  # never stops: the last epoch
+
+
+def test_keras_early_stopping_refuses_nonsense():
+    with pytest.raises(ValueError, match="patience"):
+        keras_early_stopping([], 2)
+
+
+def test_the_right_rule_matches_keras_on_every_case():
+    for losses, patience in EARLY_STOPPING_CASES:
+        assert early_stop(losses, patience) == keras_early_stopping(losses, patience)
+    check = check_early_stopping(early_stop)
+    assert check.ok, check.message
+
+
+@pytest.mark.parametrize("wrong, cause", [
+    (lambda l, p: tuple(v - 1 for v in early_stop(l, p)), "count epochs from 0"),
+    (lambda l, p: early_stop(l, p + 1), "one epoch late"),
+    (lambda l, p: (early_stop(l, p)[0], int(np.argmin(l)) + 1), "after training stopped"),
+])
+def test_each_typical_mistake_is_named(wrong, cause):
+    check = check_early_stopping(wrong)
+    assert not check.ok
+    assert cause in check.message
+
+
+def test_a_tie_counted_as_improvement_is_named():
+    def ties(losses, patience):
+        best, stop = 0, len(losses)
+        for i, loss in enumerate(losses):
+            if loss <= losses[best]:
+                best = i
+            elif i - best >= patience:
+                stop = i + 1
+                break
+        return stop, best + 1
+    check = check_early_stopping(ties)
+    assert not check.ok and "strictly lower" in check.message
+
+
+def test_an_early_stop_that_returns_nothing_or_crashes_gets_words():
+    assert "return two numbers" in check_early_stopping(lambda l, p: None).message
+    assert "ZeroDivisionError" in check_early_stopping(lambda l, p: 1 / 0).message
+
+
+@pytest.fixture
+def labels():
+    rng = np.random.default_rng(0)
+    y_true = rng.integers(0, 10, 300)
+    y_pred = np.where(rng.random(300) < 0.8, y_true, rng.integers(0, 10, 300))
+    return y_true, y_pred
+
+
+def test_confusion_counts_by_hand_pass(labels):
+    y_true, y_pred = labels
+    counts = np.zeros((10, 10), dtype=int)
+    np.add.at(counts, (y_true, y_pred), 1)
+    assert check_confusion_counts(counts, y_true, y_pred).ok
+
+
+def test_confusion_count_mistakes_are_named(labels):
+    y_true, y_pred = labels
+    right = confusion_matrix(y_true, y_pred, labels=range(10))
+    buffered = np.zeros((10, 10), dtype=int)
+    buffered[y_true, y_pred] += 1
+    for wrong, cause in ((right.T, "swapped"), (buffered, "np.add.at"),
+                         (np.roll(right, -1, axis=(0, 1)), "off by one"),
+                         (right - np.diag(np.diag(right)), "diagonal")):
+        check = check_confusion_counts(wrong, y_true, y_pred)
+        assert not check.ok and cause in check.message, check.message
+    assert "shape" in check_confusion_counts(right[:9], y_true, y_pred).message

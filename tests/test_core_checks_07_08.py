@@ -1,0 +1,91 @@
+"""The checks of notebooks 07 and 08's core exercises: right answers pass, typical mistakes are named."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers.checks import _prepare_variant, check_csv_to_images, check_mnist_preparation
+
+
+def rows_to_images(df):
+    images = df.iloc[:, 1:].to_numpy().reshape(-1, 28, 28, 1).astype("float32") / 255
+    return images, df["label"].to_numpy()
+
+
+def test_the_right_rows_to_images_passes():
+    verdict = check_csv_to_images(rows_to_images)
+    assert verdict and "(3, 28, 28, 1)" in repr(verdict)
+
+
+@pytest.mark.parametrize("wrong, cause", [
+    (lambda df: (df.iloc[:, 1:].to_numpy().reshape(-1, 28, 28, 1).astype("float32"),
+                 df["label"].to_numpy()), "forgot to scale"),
+    (lambda df: (df.to_numpy().reshape(-1, 28, 28, 1).astype("float32") / 255,
+                 df["label"].to_numpy()), "label column is still in the pixels"),
+    (lambda df: (df.iloc[:, :-1].to_numpy().reshape(-1, 28, 28, 1).astype("float32") / 255,
+                 df["label"].to_numpy()), "dropped the last pixel column"),
+    (lambda df: (df.iloc[:, 1:].to_numpy().reshape(-1, 28, 28, 1, order="F")
+                 .astype("float32") / 255, df["label"].to_numpy()), "transposed"),
+    (lambda df: (df.iloc[:, 1:].to_numpy().reshape(-1, 28, 28, 1).transpose(0, 2, 1, 3)
+                 .astype("float32") / 255, df["label"].to_numpy()), "transposed"),
+    (lambda df: (df.iloc[:, 1:].to_numpy().reshape(-1, 28, 28, 1) / 255,
+                 df["label"].to_numpy()), "float64"),
+    (lambda df: (rows_to_images(df)[0], np.eye(10)[df["label"]]), "one-hot"),
+    (lambda df: rows_to_images(df)[0], "return two things"),
+])
+def test_each_typical_mistake_is_named(wrong, cause):
+    verdict = check_csv_to_images(wrong)
+    assert not verdict and cause in repr(verdict)
+
+
+def to_mnist(grey):
+    """A learner's right answer, written differently from prepare_digit (bilinear, float centring)."""
+    ink = 1 - grey
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+    ink = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    scale = 20 / max(ink.shape)
+    h, w = round(ink.shape[0] * scale), round(ink.shape[1] * scale)
+    small = np.asarray(Image.fromarray(ink).resize((w, h), Image.Resampling.BILINEAR))
+    cy, cx = (np.indices(small.shape) * small).reshape(2, -1).sum(axis=1) / small.sum()
+    top, left = int(14 - cy + 0.5), int(14 - cx + 0.5)
+    box = np.zeros((28, 28), "float32")
+    box[top:top + h, left:left + w] = small
+    return box
+
+
+def test_a_right_preparation_written_another_way_passes():
+    assert check_mnist_preparation(to_mnist)
+    assert check_mnist_preparation(lambda g: _prepare_variant(g))
+
+
+@pytest.mark.parametrize("mistake, cause", [
+    ({"invert": False}, "not inverted"),
+    ({"by_mass": False}, "bounding box"),
+    ({"side": 28}, "scaled to 28 px"),
+    ({"keep_aspect": False}, "aspect ratio is lost"),
+])
+def test_each_typical_preparation_mistake_is_named(mistake, cause):
+    verdict = check_mnist_preparation(lambda g: _prepare_variant(g, **mistake))
+    assert not verdict and cause in repr(verdict)
+
+
+def test_a_wrong_shape_or_none_gets_a_plain_answer():
+    assert "returned None" in repr(check_mnist_preparation(lambda g: None))
+    assert "one 28x28 image" in repr(check_mnist_preparation(lambda g: np.zeros((20, 20))))
+    assert "step by step" in repr(check_mnist_preparation(lambda g: np.zeros((28, 28))))
+
+
+def test_the_submission_table_check():
+    import pandas as pd
+
+    from helpers.checks import check_submission_table
+
+    def right(p):
+        return pd.DataFrame({"ImageId": np.arange(1, len(p) + 1), "Label": p})
+
+    assert check_submission_table(right)
+    assert "counts from 0" in repr(check_submission_table(
+        lambda p: pd.DataFrame({"ImageId": np.arange(len(p)), "Label": p})))
+    assert "in that order" in repr(check_submission_table(
+        lambda p: pd.DataFrame({"Label": p, "ImageId": np.arange(1, len(p) + 1)})))
+    assert "DataFrame" in repr(check_submission_table(lambda p: p))
