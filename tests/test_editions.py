@@ -99,9 +99,11 @@ def test_no_solution_code_or_output_leaks_into_the_learner_edition(path):
         cells=[c for c in source.cells if not is_solution(c)]))
     edition = all_text(learner_of(path))
     for cell in filter(is_solution, source.cells):
-        # Lines the lesson itself shows (plt.show(), say) give nothing away.
+        # Lines the lesson itself shows (plt.show(), say, or a helper's printed source) give
+        # nothing away.
         secret = [line.strip() for line in editions.solution_code(cell.source).splitlines()
-                  if line.strip() and line.strip() not in lesson]
+                  if line.strip() and line.strip() not in lesson
+                  and line.strip() not in lesson_outputs]
         assert secret, "a solution with nothing of its own to hide"
         for line in secret:
             assert line not in edition, f"{path.name}: solution line leaked: {line}"
