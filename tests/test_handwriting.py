@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from helpers import prepare_digit
-from helpers.handwriting import MAX_BYTES, DigitImageError
+from helpers.handwriting import MAX_BYTES, DigitImageError, preparation_steps
 
 
 def stroke(size=(300, 400), line=((150, 60), (150, 340)), ink="black", paper="white",
@@ -25,7 +25,7 @@ def centre_of_mass(x):
 def check_like_mnist(x):
     assert x.shape == (28, 28) and x.dtype == np.float32
     assert x.min() == 0 and x.max() == 1
-    assert x[0].max() == x[-1].max() == x[:, 0].max() == x[:, -1].max() == 0  # black edges
+    assert x[0].max() == x[-1].max() == x[:, 0].max() == x[:, -1].max() == 0  # no ink at the edges
     cy, cx = centre_of_mass(x)
     assert abs(cy - 14) <= 0.6 and abs(cx - 14) <= 0.6  # where MNIST puts it
 
@@ -126,3 +126,27 @@ def test_an_oversized_upload_is_refused():
         prepare_digit(b"\x89PNG" + bytes(MAX_BYTES))
     with pytest.raises(DigitImageError, match="million"):
         prepare_digit(Image.new("L", (6000, 5000), 255))
+
+
+def test_a_palette_png_with_a_transparent_background_is_read_as_a_digit():
+    """Image optimisers save PNGs as palettes (mode "P") whose clear colour is often black."""
+    picture = Image.new("P", (300, 400), 0)
+    picture.putpalette([0, 0, 0, 0, 0, 0])  # entry 0: the clear background, 1: black ink
+    ImageDraw.Draw(picture).line(((150, 60), (150, 340)), fill=1, width=24)
+    png = io.BytesIO()
+    picture.save(png, format="PNG", transparency=0)
+    reloaded = Image.open(io.BytesIO(png.getvalue()))
+    assert reloaded.mode == "P" and "transparency" in reloaded.info
+    expected = prepare_digit(stroke())
+    np.testing.assert_allclose(prepare_digit(png.getvalue()), expected, atol=0.02)
+    np.testing.assert_allclose(prepare_digit(reloaded), expected, atol=0.02)
+
+
+def test_the_steps_end_in_the_prepared_digit():
+    steps = preparation_steps(stroke(size=(500, 300), line=((60, 40), (60, 200))))
+    assert list(steps) == ["grey", "ink", "cropped", "scaled", "centred"]
+    assert steps["grey"].shape == (300, 500) and steps["grey"][0, 0] == 1  # white paper
+    assert steps["ink"][0, 0] == 0 and steps["ink"].max() == 1  # inverted: ink is high
+    assert max(steps["scaled"].shape) == 20
+    np.testing.assert_array_equal(steps["centred"], prepare_digit(stroke(
+        size=(500, 300), line=((60, 40), (60, 200)))))
