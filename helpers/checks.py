@@ -850,3 +850,19 @@ def check_first_index(index, labels, digit: int, name: str = "first_seven") -> C
                             f"at index {first}.")
     return Check(True, f"{name} is the index of the first {digit} in the labels: the label "
                        f"there is {digit}, and no {digit} comes before it.")
+
+
+def check_unsure_mistakes(count, probabilities: np.ndarray, wrong: np.ndarray,
+                          below: float = 0.6) -> Check:
+    """Is `count` the number of mistakes (indices `wrong`) made with confidence below `below`?"""
+    confidence = np.asarray(probabilities, dtype=float).max(axis=1)
+    expected = int(np.sum(confidence[wrong] < below))
+    mistakes = {
+        "you counted every prediction, not only the mistakes: index with `wrong` first.":
+            int(np.sum(confidence < below)),
+        f"you counted the mistakes made above {below:.0%}, not below.":
+            len(wrong) - expected,
+        "you gave a fraction; the task asks how many.": expected / max(len(wrong), 1),
+    }
+    return check_answer(count, expected, f"{len(wrong)} mistakes and their ten probabilities",
+                        mistakes=mistakes, name="your count")
