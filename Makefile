@@ -9,10 +9,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements-dev.txt tests/node/package-lock.json | cksum | cut -d' ' -f1)
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup course test lab live colab notebooks diagrams clean
+.PHONY: setup setup-dev course test lab live colab notebooks diagrams clean
 
 setup: $(STAMP)
 
@@ -25,13 +26,23 @@ $(STAMP): requirements.txt pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# Tools for the tests and maintainers: requirements-dev.txt into .venv, and the npm tools
+# (tests/node/package-lock.json) into tests/node/node_modules.
+setup-dev: $(DEV_STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt tests/node/package-lock.json
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+	rm -f $(VENV)/.dev-installed-*
+	touch $@
+
 course: setup
 	@$(BIN)/python scripts/run_course.py
 
 # pytest collects notebooks/ (the learner edition: only its exercise stubs may fail) and
 # notebooks/solutions/ (the worked lessons); .ipynb_checkpoints/ is skipped (pytest's default
 # norecursedirs leaves out hidden folders).
-test: setup
+test: setup setup-dev
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=1200
 
