@@ -15,9 +15,13 @@ from helpers.handwriting import DigitImageError, prepare_digit
 from helpers.plots import plot_probabilities, show_digit
 
 EMPTY_CANVAS = "Draw a digit in the white square."
-EMPTY_UPLOAD = ("⚠️ The upload arrived empty (0 bytes). Colab delivers a file of 1 MB or more "
-                "empty: shrink the photo (for example under 1 MB, by cropping it to the digit "
-                "or saving it smaller) and upload it again.")
+UPLOAD_PROMPT = ("Upload a PNG or JPEG of one digit, under 1 MB: in Colab a larger file may "
+                 "arrive empty, or not at all.")
+# Colab's ipywidgets 7 delivers a file of 1 MB or more without its content, or loses it on
+# the way (ipywidgets issue #3452, open): the kernel sees an upload with no bytes in it.
+EMPTY_UPLOAD = ("⚠️ The upload arrived empty (0 bytes). In Colab, a file of 1 MB or more may "
+                "arrive empty (ipywidgets issue #3452): shrink the photo under 1 MB, by "
+                "cropping it to the digit or saving it smaller, and upload it again.")
 
 
 def _check_images(images: np.ndarray, labels: np.ndarray) -> None:
@@ -190,24 +194,33 @@ def drawing_pad(model, size: int = 280) -> widgets.VBox:
 
 
 def upload_box(model) -> widgets.VBox:
-    """A button to upload a photo or scan of one digit, and the model's reading of it."""
+    """A button to upload a photo or scan of one digit, and the model's reading of it.
+
+    Works with ipywidgets 8 (JupyterLab) and 7 (Colab), whose FileUpload values differ
+    (uploaded_files reads both). An upload that reaches the kernel without any content, as
+    Colab's large files do, gets EMPTY_UPLOAD instead of silence.
+    """
     _check_model(model, "upload_box")
     upload = widgets.FileUpload(accept="image/*", multiple=False,
                                 description="Upload a digit")
-    verdict, out = widgets.HTML("Upload a PNG or JPEG of one digit."), widgets.Output()
+    verdict, out = widgets.HTML(UPLOAD_PROMPT), widgets.Output()
 
-    def read(change: dict) -> None:
-        files = uploaded_files(change["new"])
-        if not files:
-            return
-        content = files[-1][1]
+    def read(value) -> None:
+        files = uploaded_files(value)
+        content = files[-1][1] if files else b""
         if not content:
             verdict.value = EMPTY_UPLOAD
             out.clear_output()
             return
         _read_own_digit(content, model, verdict, out)
 
-    upload.observe(read, names="value")
+    upload.observe(lambda change: read(change["new"]), names="value")
+    if "_counter" in upload.trait_names():
+        # ipywidgets 7 counts uploads in `_counter`, then sets `value` from the files' data.
+        # An upload whose data were lost leaves an empty `value` as it was: no change to
+        # observe, so the count tells that an upload came.
+        upload.observe(lambda change: None if upload.value else read(upload.value),
+                       names="_counter")
     return widgets.VBox([upload, verdict, out])
 
 
