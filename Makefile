@@ -4,6 +4,7 @@
 #   make lab       - open JupyterLab on the learner edition, notebooks/
 #   make live      - build the live-coding edition into editions/live/ (for instructors)
 #   make notebooks - maintainers: re-execute notebooks/solutions/, regenerate notebooks/
+#   make site      - build the course website into build/site/ from the committed notebooks
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -13,7 +14,7 @@ DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements-dev.txt tests/node/
 
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup setup-dev course test lab live colab notebooks diagrams clean
+.PHONY: setup setup-dev course test test-colab lab live colab notebooks diagrams site widget-pictures links nbgrader capacity clean
 
 setup: $(STAMP)
 
@@ -42,9 +43,27 @@ course: setup
 # pytest collects notebooks/ (the learner edition: only its exercise stubs may fail) and
 # notebooks/solutions/ (the worked lessons); .ipynb_checkpoints/ is skipped (pytest's default
 # norecursedirs leaves out hidden folders).
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	--nbval-cell-timeout=1200
+# Two passes: the unit tests and the worked lessons (notebooks/solutions/), then the learner
+# edition (notebooks/), whose lessons are the same: DIGITS_COURSE_EPOCHS=2 shortens its run
+# of notebook 05's training so that make test does not train the full-length model twice.
+# Both passes always run; make test fails if either failed.
+# PYTEST_ARGS adds to the first pass, e.g. PYTEST_ARGS='-m "not offline_data"'.
 test: setup setup-dev
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=1200
+	@$(BIN)/python -m pytest tests notebooks/solutions $(NBVAL) $(PYTEST_ARGS); first=$$?; \
+	DIGITS_COURSE_EPOCHS=2 $(BIN)/python -m pytest notebooks --ignore=notebooks/solutions \
+		$(NBVAL); second=$$?; test $$first -eq 0 -a $$second -eq 0
+	@if [ "$(COLAB_RUNTIME)" != skip ]; then $(MAKE) --no-print-directory test-colab; fi
+
+# The course on a copy of Colab's runtime (scripts/colab_runtime.py): Colab's published freeze
+# (tests/colab/pip-freeze.txt) in build/colab-venv with Colab's Python, the notebooks' own
+# Colab set-up, then the helpers' unit tests and strict nbval of notebooks/solutions/ on the
+# offline data. `make test` ends with it; COLAB_RUNTIME=skip leaves it out (CI's full-MNIST
+# pass: the run ignores MNIST_NPZ, so one pass is enough). Without Python 3.13 it is skipped,
+# unless COLAB_TESTS=required.
+test-colab: setup
+	$(BIN)/python scripts/colab_runtime.py
 
 # Served from the course's root, so the notebooks' ../images/ links resolve; opens on notebooks/.
 lab: setup
@@ -70,6 +89,31 @@ notebooks: setup diagrams
 
 diagrams: setup
 	$(BIN)/python scripts/draw_split_diagram.py
+
+# The course website (README, "Website"): Sphinx with myst-nb builds build/site/ from the
+# committed learner notebooks, offline, executing nothing. Rebuilt only when an input changed.
+site: setup-dev
+	$(BIN)/python scripts/build_site.py --if-stale
+
+# Maintainers: the widgets' pictures the website shows (images/widget_*.png), taken in
+# JupyterLab in headless Chromium (needs /usr/bin/chromium). Commit them.
+widget-pictures: setup-dev
+	$(BIN)/python scripts/widget_pictures.py
+
+# The course in a classroom (README, "In a classroom"):
+#   make links HUB=https://hub.example.edu - an nbgitpuller link per learner notebook
+#   make nbgrader - an nbgrader course folder in build/nbgrader/, one source assignment per lesson
+#   make capacity - measure every notebook's kernel (memory, CPU) in the shell's data mode and
+#                   write benchmarks/CAPACITY.md, the README's table and classroom/config.yaml
+links: $(if $(HUB),setup)
+	@test -n "$(HUB)" || { echo "Give the hub's address: make links HUB=https://hub.example.edu"; exit 2; }
+	@$(BIN)/python scripts/links.py "$(HUB)"
+
+nbgrader: setup-dev
+	$(BIN)/python scripts/nbgrader_assignment.py
+
+capacity: setup-dev
+	$(BIN)/python benchmarks/kernel_capacity.py
 
 clean:
 	rm -rf build editions .pytest_cache

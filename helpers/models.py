@@ -8,7 +8,9 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -20,17 +22,40 @@ from keras import layers
 from helpers.data import course_path
 
 
-def use_fast_precision() -> str:
-    """Compute in bfloat16 where the CPU has bfloat16 instructions; else keep float32.
+def choose_precision(gpu_capabilities: list[tuple[int, int]], cpu_flags: str) -> str:
+    """The Keras dtype policy that computes fastest on these devices, without losing accuracy.
 
-    On a CPU with them (avx512_bf16 or amx_bf16) an epoch takes about 30% less time;
-    on one without, bfloat16 is emulated and slower, so float32 stays.
+    On a GPU (its CUDA compute capability, e.g. (7, 5) for a T4), the GPU decides: bfloat16
+    from Ampere (8.0) on, where the GPU supports it; float16 on Volta and Turing (7.x), whose
+    tensor cores are fast at it (Keras then scales the loss so small gradients survive);
+    float32 on older GPUs. On a CPU, bfloat16 where the CPU has bfloat16 instructions
+    (avx512_bf16 or amx_bf16 among its flags); elsewhere it would be emulated, so float32.
     """
+    if gpu_capabilities:
+        slowest = min(gpu_capabilities)
+        if slowest >= (8, 0):
+            return "mixed_bfloat16"
+        return "mixed_float16" if slowest >= (7, 0) else "float32"
+    flags = set(cpu_flags.split())
+    return "mixed_bfloat16" if flags & {"avx512_bf16", "amx_bf16"} else "float32"
+
+
+def use_fast_precision() -> str:
+    """Set and return the dtype policy `choose_precision` picks for this machine.
+
+    On a CPU with bfloat16 instructions an epoch takes about 30% less time; a Colab T4 GPU
+    computes in float16, even when its host CPU reports bfloat16 instructions.
+    """
+    gpus = tf.config.list_physical_devices("GPU")
+    capabilities = [tuple(tf.config.experimental.get_device_details(gpu)
+                          .get("compute_capability") or (0, 0)) for gpu in gpus]
     try:
-        flags = Path("/proc/cpuinfo").read_text()
+        flags = " ".join(line.split(":", 1)[1] for line in
+                         Path("/proc/cpuinfo").read_text().splitlines()
+                         if line.startswith("flags"))
     except OSError:  # not Linux
         flags = ""
-    policy = "mixed_bfloat16" if ("avx512_bf16" in flags or "amx_bf16" in flags) else "float32"
+    policy = choose_precision(capabilities, flags)
     keras.mixed_precision.set_global_policy(policy)
     return policy
 
@@ -53,13 +78,13 @@ def conv_block(x, filters: int):
     return layers.Activation("relu")(x)
 
 
-def course_cnn(filters: tuple[int, int] = (32, 64), dense: int = 256,
+def course_cnn(filters: tuple[int, int] = (16, 32), dense: int = 128,
                dropout: float = 0.3) -> keras.Model:
     """The course's CNN: two conv blocks, a dense layer, and ten softmax outputs."""
     inputs = keras.Input(shape=(28, 28, 1))
     x = conv_block(inputs, filters[0])       # 28x28 -> 26x26 -> 13x13
     x = conv_block(x, filters[1])            # 13x13 -> 11x11 -> 5x5
-    x = layers.Flatten()(x)                  # 5 * 5 * 64 = 1,600 numbers
+    x = layers.Flatten()(x)                  # 5 * 5 * 32 = 800 numbers
     x = layers.Dense(dense, use_bias=False)(x)
     x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
     x = layers.Activation("relu")(x)
@@ -147,12 +172,28 @@ def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, augment: dict |
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
+def recipe_epochs(default: int) -> int:
+    """The recipe's epochs: `default`, unless DIGITS_COURSE_EPOCHS names another number.
+
+    make test runs every lesson twice, as worked solutions and as the learner edition; it
+    sets DIGITS_COURSE_EPOCHS=2 for the second run, so that run does not repeat notebook
+    05's full training.
+    """
+    value = os.environ.get("DIGITS_COURSE_EPOCHS", str(default))
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"DIGITS_COURSE_EPOCHS must be a whole number of epochs, at least 1; "
+                         f"got {value!r}. Unset it to train the course's {default} epochs.")
+    return int(value)
+
+
 # The course recipe: notebook 05 trains with it, benchmarks/train_speed.py measures it.
-COURSE_RECIPE = {"epochs": 15, "batch_size": 256, "peak_lr": 0.003,
+COURSE_RECIPE = {"epochs": recipe_epochs(8), "batch_size": 128, "peak_lr": 0.004,
                  "augment": {"rotation_deg": 8, "shift": 0.08}}
-# The same network and schedule on a one-epoch budget, without augmentation: the fastest
-# way to 99% (benchmarks/RESULTS.md).
-SPRINT_RECIPE = {"epochs": 1, "batch_size": 128, "peak_lr": 0.008, "augment": None}
+# The same network and schedule on a one-epoch budget, without augmentation or dropout,
+# a shorter warm-up and smaller batches (more steps in the one epoch): the fastest way to
+# 99% (benchmarks/RESULTS.md).
+SPRINT_RECIPE = {"epochs": 1, "batch_size": 64, "peak_lr": 0.006, "warmup": 0.15,
+                 "dropout": 0.0, "augment": None}
 
 
 class EpochLog(keras.callbacks.Callback):
@@ -174,9 +215,54 @@ class EpochLog(keras.callbacks.Callback):
         print("  ".join(parts), flush=True)
 
 
+# Colab runs each notebook in a runtime of its own, whose files go when it ends, so notebook
+# 06 would never see the model notebook 05 saved there. With the learner's Google Drive
+# mounted (keep_models_in_drive), models go to a folder in it that every runtime can reach.
+DRIVE = Path("/content/drive")
+DRIVE_MODELS = ("MyDrive", "digits-with-cnns", "models")
+
+
+def in_colab() -> bool:
+    """Whether this runs in Google Colab (its kernel imports google.colab as it starts)."""
+    return "google.colab" in sys.modules
+
+
 def models_dir() -> Path:
-    """The folder trained models go to: models/ at the course's root (git-ignored)."""
+    """The folder trained models go to: models/ at the course's root (git-ignored); in Colab
+    with Google Drive mounted, MyDrive/digits-with-cnns/models/ in the learner's Drive."""
+    if in_colab() and (DRIVE / DRIVE_MODELS[0]).is_dir():
+        return DRIVE.joinpath(*DRIVE_MODELS)
     return course_path("models")
+
+
+def shown(path: Path) -> str:
+    """Where a saved model is, in the words a learner would use: models/NAME.keras, or its
+    folder in Google Drive."""
+    if path.is_relative_to(DRIVE / DRIVE_MODELS[0]):
+        return f"{path.relative_to(DRIVE / DRIVE_MODELS[0]).as_posix()} in your Google Drive"
+    return f"models/{path.name}"
+
+
+def keep_models_in_drive() -> None:
+    """In Colab, mount Google Drive (Colab asks the learner first) so that models are saved
+    to and loaded from it (models_dir); elsewhere, change nothing. Say where models go."""
+    if in_colab() and not (DRIVE / DRIVE_MODELS[0]).is_dir():
+        try:
+            from google.colab import drive  # type: ignore[import-not-found]
+            drive.mount(str(DRIVE))
+        except Exception as err:  # noqa: BLE001 - declined, or no Drive for this account
+            print(f"Google Drive is not mounted ({type(err).__name__}: {err}).")
+    folder = models_dir()
+    if folder.is_relative_to(DRIVE):
+        print(f"Models are kept in your Google Drive, in {'/'.join(DRIVE_MODELS[1:])}/: "
+              "notebooks 05, 06 and 08 all save and load them there.")
+    elif in_colab():
+        print("Models stay in this Colab runtime's models/ and are lost when it ends, so "
+              "notebooks 06 and 08 will train a quick stand-in. Run this cell again to mount "
+              "Google Drive and keep them.")
+    else:
+        print("Models are kept in models/ in the course folder, where every notebook finds "
+              "them.")
 
 
 def save_new(model: keras.Model, name: str = "course_cnn") -> Path:
@@ -211,15 +297,17 @@ def quick_model(x_train: np.ndarray, y_train: np.ndarray, min_steps: int = 450,
                 seed: int = 0) -> keras.Model:
     """Train the course CNN with the sprint recipe: a stand-in when no model was saved.
 
-    It trains for at least `min_steps` batches (one epoch of the full MNIST; about 15 of
-    the offline default's 4,000 images), because a few dozen steps leave it guessing.
+    It trains for at least `min_steps` batches (one epoch of the full MNIST is 938; the
+    offline default's 4,000 images take 8 epochs), because a few dozen steps leave it
+    guessing.
     """
     keras.utils.set_random_seed(seed)
-    model = course_cnn()
+    model = course_cnn(dropout=SPRINT_RECIPE["dropout"])
     data = train_dataset(x_train, y_train, SPRINT_RECIPE["batch_size"], seed=seed)
     epochs = min(30, max(SPRINT_RECIPE["epochs"], math.ceil(min_steps / len(data))))
     model.compile(optimizer=keras.optimizers.Adam(one_cycle(SPRINT_RECIPE["peak_lr"],
-                                                           epochs * len(data))),
+                                                           epochs * len(data),
+                                                           SPRINT_RECIPE["warmup"])),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(data, epochs=epochs, shuffle=False, verbose=0)
     return model
@@ -233,16 +321,20 @@ def load_or_train(x_train: np.ndarray, y_train: np.ndarray) -> keras.Model:
         try:
             model = keras.models.load_model(path)
         except Exception as err:  # a half-written or foreign file
-            print(f"models/{path.name} could not be loaded ({type(err).__name__}); "
+            print(f"{shown(path)} could not be loaded ({type(err).__name__}); "
                   "training a quick model instead.")
         else:
             shapes = (tuple(model.input_shape), tuple(model.output_shape))
             if shapes == ((None, 28, 28, 1), (None, 10)):
-                print(f"Loaded the model notebook 05 saved: models/{path.name}.")
+                print(f"Loaded the model notebook 05 saved: {shown(path)}.")
                 return model
-            print(f"models/{path.name} takes {shapes[0]} and gives {shapes[1]}, not a digit "
+            print(f"{shown(path)} takes {shapes[0]} and gives {shapes[1]}, not a digit "
                   "classifier for (None, 28, 28, 1) images: training a quick model instead.")
     else:
-        print("No saved model in models/ (run notebook 05 to make one): "
+        where = ("models/" if not models_dir().is_relative_to(DRIVE) else
+                 f"{'/'.join(DRIVE_MODELS[1:])}/ in your Google Drive")
+        hint = ("; in Colab, mount Google Drive in notebook 05 and here to share its model"
+                if in_colab() and where == "models/" else "")
+        print(f"No saved model in {where} (run notebook 05 to make one{hint}): "
               "training a quick stand-in with the sprint recipe instead.")
     return quick_model(x_train, y_train)

@@ -181,3 +181,62 @@ def test_training_helpers_refuse_unprepared_images(x, message):
 def test_model_helpers_check_their_arguments(models_tmp, call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+@pytest.mark.parametrize("gpus, flags, expected", [
+    ([(7, 5)], "fpu sse2 avx2 avx512f avx512_bf16", "mixed_float16"),  # Colab T4, bf16 host
+    ([(8, 0)], "avx2", "mixed_bfloat16"),                             # A100
+    ([(9, 0)], "", "mixed_bfloat16"),                                 # H100
+    ([(7, 0)], "", "mixed_float16"),                                  # V100
+    ([(6, 0)], "amx_bf16", "float32"),                                # P100: no tensor cores
+    ([(8, 6), (7, 5)], "", "mixed_float16"),                          # mixed: the slowest rules
+    ([], "fpu avx2 avx512_bf16", "mixed_bfloat16"),                   # CPU with bf16
+    ([], "fpu avx2 amx_bf16 amx_tile", "mixed_bfloat16"),
+    ([], "fpu sse2 avx2 fma", "float32"),                             # CPU without
+    ([], "", "float32"),                                              # not Linux
+])
+def test_choose_precision_lets_the_computing_device_decide(gpus, flags, expected):
+    from helpers.models import choose_precision
+    assert choose_precision(gpus, flags) == expected
+
+
+@pytest.mark.parametrize("details, expected", [
+    ([{"compute_capability": (7, 5), "device_name": "Tesla T4"}], "mixed_float16"),
+    ([], "mixed_bfloat16"),  # no GPU: the (stand-in) CPU's bfloat16 flag decides
+])
+def test_use_fast_precision_asks_the_gpu_before_the_cpu(monkeypatch, tmp_path, details,
+                                                         expected):
+    import keras
+    import tensorflow as tf
+
+    from helpers import models
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512_bf16\n")
+    real_path = models.Path
+    monkeypatch.setattr(models, "Path",
+                        lambda p: cpuinfo if p == "/proc/cpuinfo" else real_path(p))
+    monkeypatch.setattr(tf.config, "list_physical_devices",
+                        lambda kind=None: [f"GPU:{i}" for i in range(len(details))])
+    monkeypatch.setattr(tf.config.experimental, "get_device_details",
+                        lambda gpu: details[int(gpu.split(":")[1])])
+    try:
+        assert models.use_fast_precision() == expected
+        assert keras.mixed_precision.global_policy().name == expected
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("value, expected", [(None, 8), ("2", 2), ("15", 15)])
+def test_recipe_epochs_follow_the_environment(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("DIGITS_COURSE_EPOCHS", raising=False)
+    else:
+        monkeypatch.setenv("DIGITS_COURSE_EPOCHS", value)
+    assert models.recipe_epochs(8) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "2.5", ""])
+def test_recipe_epochs_refuse_a_bad_environment_value(monkeypatch, value):
+    monkeypatch.setenv("DIGITS_COURSE_EPOCHS", value)
+    with pytest.raises(ValueError, match="DIGITS_COURSE_EPOCHS must be a whole number"):
+        models.recipe_epochs(8)
