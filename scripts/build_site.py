@@ -26,7 +26,6 @@ on GitHub (repository_link, used by site/conf.py).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import posixpath
 import re
 import shutil
@@ -54,16 +53,13 @@ README_SECTIONS = {
 }
 
 
-def _script(name: str):
-    """Another script of this folder, as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# The other scripts of this folder import as modules, as in estimate_time.py (scripts/ is
+# not a package).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-colab = _script("colab")
-widget_pictures = _script("widget_pictures")
+import colab  # noqa: E402
+import widget_pictures  # noqa: E402
 
 
 def learner_notebooks() -> list[Path]:

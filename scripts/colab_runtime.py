@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import importlib.util
 import os
 import re
 import shutil
@@ -76,12 +75,9 @@ TEST_TOOLS = ["pytest", "nbformat", "nbval"]
 RENAMED = {"tensorflow": "tensorflow-cpu"}
 
 
-def _script(name: str):
-    """Another script of this folder, as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# The other scripts of this folder import as modules, as in estimate_time.py (scripts/ is
+# not a package).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def read_freeze(text: str) -> tuple[dict[str, str], str]:
@@ -112,7 +108,8 @@ def selection(pins: dict[str, str], requirements: str) -> tuple[list[str], list[
     Each of COURSE, KERNEL and TEST_TOOLS at Colab's version, renamed per RENAMED; a test tool
     Colab lacks at the course's pin; the constraints are every other pin of the freeze.
     """
-    course_pins = _script("colab_setup").pinned_versions(requirements)
+    import colab_setup
+    course_pins = colab_setup.pinned_versions(requirements)
     wanted = []
     for name in COURSE + KERNEL + TEST_TOOLS:
         key = canonicalize_name(name)

@@ -14,8 +14,8 @@ where there is one, so notebooks 06 and 08 use the course's trained network.
 
 from __future__ import annotations
 
-import importlib.util
 import io
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -55,12 +55,9 @@ WIDGETS = (
 )
 
 
-def _script(name: str):
-    """Another script of this folder, as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# The other scripts of this folder import as modules, as in estimate_time.py (scripts/ is
+# not a package).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def widget_box(page: Page, function: str) -> Locator:
@@ -112,7 +109,7 @@ def use(page: Page, widget: Widget) -> None:
 
 def take(widgets: tuple[Widget, ...] = WIDGETS) -> list[Path]:
     """Screenshot each widget into its picture under images/; the paths written."""
-    browser_tools = _script("browser")
+    import browser as browser_tools
     written = []
     with tempfile.TemporaryDirectory() as home:
         home = Path(home)
