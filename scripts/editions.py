@@ -105,7 +105,12 @@ def learner(nb: nbformat.NotebookNode, name: str,
         if "solution" in tags(cell):
             number += 1
             if number == 1:
-                cells.append(nbformat.v4.new_markdown_cell(answers_note(name, repo)))
+                # Before the first exercise's own label ("Exercise 1: ..."), not between
+                # the label and its cell.
+                labelled = (cells and cells[-1].cell_type == "markdown"
+                            and cells[-1].source.lstrip().startswith("Exercise"))
+                cells.insert(len(cells) - labelled,
+                             nbformat.v4.new_markdown_cell(answers_note(name, repo)))
             cell.source = stub(cell.source, number, f"solutions/{name}")
             keep = [t for t in tags(cell) if t == "nbval-ignore-output"]
             cell.metadata.tags = ["exercise", "raises-exception", *keep]

@@ -149,6 +149,9 @@ def test_the_worked_answers_are_one_link_away(path):
     edition = learner_of(path)
     first = next(i for i, c in enumerate(edition.cells)
                  if "exercise" in c.metadata.get("tags", []))
+    label = edition.cells[first - 1]
+    if label.cell_type == "markdown" and label.source.startswith("Exercise 1"):
+        first -= 1  # the note goes before the exercise's label, not between it and its cell
     note = edition.cells[first - 1]
     assert note.cell_type == "markdown"
     assert f"](solutions/{path.name})" in note.source
@@ -184,6 +187,19 @@ def test_the_transform_keeps_the_lesson_and_retargets_it():
     assert out.cells[4].metadata.tags == ["exercise", "raises-exception", "nbval-ignore-output"]
     assert "x = 1" not in all_text(out)
     assert nb.cells[2].source.endswith("### END SOLUTION")  # the source is left alone
+
+
+def test_the_answers_note_goes_before_the_first_exercises_label():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Exercises"),
+        nbformat.v4.new_markdown_cell("Exercise 1: add."),
+        nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
+                                  metadata={"tags": ["solution"]})])
+    out = editions.learner(nb, "09_x.ipynb", {"repository": "me/fork", "branch": "b"})
+    start = next(i for i, c in enumerate(out.cells) if c.source == "## Exercises")
+    assert [c.source[:12] for c in out.cells[start:start + 3]] == [
+        "## Exercises", "**Worked ans", "Exercise 1: "]
+    assert "exercise" in out.cells[start + 3].metadata.tags
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
