@@ -390,8 +390,8 @@ def check_early_stopping(early_stop) -> Check:
     if got is None:
         return Check(False, "early_stop must return two numbers, (stopped epoch, best "
                             "epoch), for example `return stop, best`.")
-    return check_answer(got, expected, f"these validation losses: {cases} "
-                        "(one row per list: stopped epoch, best epoch)",
+    return check_answer(got, expected, "these validation losses, each giving (stopped "
+                        f"epoch, best epoch): {cases}",
                         mistakes=mistakes, name="early_stop")
 
 
