@@ -1,0 +1,125 @@
+"""Does a change to notebook 05's recipe really raise its test accuracy? Try it on several seeds.
+
+    MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/recipe_variants.py \
+        --variant '{}' --variant '{"dropout": 0.1}' --variant '{"filters": [24, 48]}' --seeds 3
+
+Each variant is notebook 05's recipe (`COURSE_RECIPE` and `course_cnn()`'s defaults) with the
+given keys changed: filters, dense, dropout (the network), epochs, batch_size, peak_lr, warmup,
+augment (the recipe); `{}` is the recipe unchanged. Every run trains exactly as
+`train_speed.py`'s `course_notebook05` does (its own worker, in a fresh process) and scores the
+test set after the last epoch.
+
+Seeds change the test accuracy by about as much as most single changes do, so the table gives
+every seed's result beside the median. With `--jobs 2` two single-threaded runs share the
+machine: accuracy is unaffected, but the seconds are then not comparable with RESULTS.md.
+Every run is appended to variants.jsonl, and VARIANTS.md is rewritten from all of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LOG, TABLE = HERE / "variants.jsonl", HERE / "VARIANTS.md"
+NETWORK = {"filters", "dense", "dropout"}
+RECIPE = {"epochs", "batch_size", "peak_lr", "warmup", "augment"}
+
+
+def run_one(variant: dict, seed: int, threads: int) -> dict:
+    """Train one variant for one seed in this process; return its record."""
+    import functools
+
+    unknown = set(variant) - NETWORK - RECIPE
+    if unknown:
+        raise SystemExit(f"unknown keys {sorted(unknown)}; use some of "
+                         f"{sorted(NETWORK | RECIPE)}")
+    import tensorflow as tf
+
+    if threads:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    sys.path[:0] = [str(HERE.parent), str(HERE)]
+    import helpers.models as models
+    import train_speed
+
+    models.COURSE_RECIPE.update({k: v for k, v in variant.items() if k in RECIPE})
+    network = {k: tuple(v) if k == "filters" else v for k, v in variant.items() if k in NETWORK}
+    models.course_cnn = functools.partial(models.course_cnn, **network)
+    record = train_speed.worker("course_notebook05", models.COURSE_RECIPE["epochs"], seed)
+    return {"variant": variant, "seed": seed, "threads": threads,
+            "params": record["params"], "final_accuracy": record["final_accuracy"],
+            "accuracy_by_epoch": [e["accuracy"] for e in record["epochs"]],
+            "train_seconds": record["epochs"][-1]["seconds"]}
+
+
+def spawn(variant: dict, seed: int, threads: int) -> dict:
+    """run_one in a fresh Python process (TensorFlow's threads are fixed at start-up)."""
+    cmd = [sys.executable, __file__, "--run", json.dumps(variant), "--seed", str(seed),
+           "--threads", str(threads)]
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def render(records: list[dict]) -> str:
+    """VARIANTS.md: one row per variant, every seed's final accuracy and the median."""
+    rows = {}
+    for r in records:
+        rows.setdefault(json.dumps(r["variant"], sort_keys=True), []).append(r)
+    lines = ["# Variants of notebook 05's recipe", "",
+             "Written by `benchmarks/recipe_variants.py` from every run in `variants.jsonl`. "
+             "Each row is notebook 05's recipe with the keys shown changed (`{}`: unchanged), "
+             "trained as `train_speed.py`'s `course_notebook05` and scored on the 10,000 test "
+             "images after the last epoch. Seconds are not given: runs may share the machine (`--jobs`).", "",
+             "| variant | parameters | runs | final test accuracy by seed | median |",
+             "| --- | --- | --- | --- | --- |"]
+    for key, rs in rows.items():
+        rs = sorted(rs, key=lambda r: r["seed"])
+        accs = [r["final_accuracy"] for r in rs]
+        seeds = ", ".join(f"{r['seed']}: {r['final_accuracy']:.2%}" for r in rs)
+        lines.append(f"| `{key}` | {rs[0]['params']:,} | {len(rs)} | {seeds} | "
+                     f"**{statistics.median(accs):.2%}** |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--variant", action="append", default=[],
+                        help="JSON of the keys to change, e.g. '{\"dropout\": 0.1}'")
+    parser.add_argument("--seeds", type=int, default=3, help="runs per variant")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="seeds first-seed, first-seed + 1, ...: add seeds to earlier runs")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at once")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="TensorFlow threads per run (0: its default; 1 with --jobs 2)")
+    args = parser.parse_args()
+    if args.run:
+        print(json.dumps(run_one(json.loads(args.run), args.seed, args.threads)))
+        return 0
+    if not os.environ.get("MNIST_NPZ"):
+        print("Set MNIST_NPZ to the full mnist.npz: the recipe is measured on full MNIST.",
+              file=sys.stderr)
+        return 2
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    jobs = [(json.loads(v), seed) for v in args.variant for seed in seeds]
+    with ThreadPoolExecutor(args.jobs) as pool:
+        for record in pool.map(lambda job: spawn(*job, args.threads), jobs):
+            print(json.dumps(record), flush=True)
+            with LOG.open("a") as log:
+                log.write(json.dumps(record) + "\n")
+    records = [json.loads(line) for line in LOG.read_text().splitlines() if line.strip()]
+    TABLE.write_text(render(records))
+    print(TABLE.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
