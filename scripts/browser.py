@@ -178,3 +178,16 @@ def open_and_run_all(browser: Browser, port: int, notebook: str) -> Page:
         }""", timeout=300_000)
     expect(status).to_contain_text("Idle", timeout=120_000)
     return page
+
+
+def draw_a_one(page: Page, canvas: dict) -> None:
+    """Draw a "1" on a canvas with the mouse: a vertical stroke down its middle.
+
+    `canvas` is the canvas's bounding box (x, y, width, height), as Playwright gives it.
+    """
+    x, top = canvas["x"] + canvas["width"] / 2, canvas["y"]
+    page.mouse.move(x, top + 40)
+    page.mouse.down()
+    for step in range(1, 21):
+        page.mouse.move(x, top + 40 + step * 10)
+    page.mouse.up()

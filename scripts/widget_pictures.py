@@ -85,16 +85,12 @@ def use(page: Page, widget: Widget) -> None:
     """Do with the widget what its picture should show, and wait for its answer."""
     from playwright.sync_api import expect
 
+    import browser as browser_tools
+
     box = widget_box(page, widget.function)
     box.scroll_into_view_if_needed()
     if widget.function == "drawing_pad":
-        bounds = box.locator("canvas").first.bounding_box()
-        x, top = bounds["x"] + bounds["width"] / 2, bounds["y"]
-        page.mouse.move(x, top + 40)
-        page.mouse.down()
-        for step in range(1, 21):  # a vertical stroke: a "1"
-            page.mouse.move(x, top + 40 + step * 10)
-        page.mouse.up()
+        browser_tools.draw_a_one(page, box.locator("canvas").first.bounding_box())
         expect(box).to_contain_text("Prediction:", timeout=60_000)
     elif widget.function == "upload_box":
         # ipywidgets' upload button clicks a file input that is not in the page.

@@ -102,12 +102,7 @@ def test_notebook_08_reads_a_drawn_one(lab, browser):
     expect(canvas).to_be_visible(timeout=30_000)
     box = canvas.bounding_box()
     assert 270 <= box["width"] <= 290, f"canvas is {box['width']} px wide, not 280"
-    x, top = box["x"] + box["width"] / 2, box["y"]
-    page.mouse.move(x, top + 40)
-    page.mouse.down()
-    for step in range(1, 21):  # a vertical stroke: a "1"
-        page.mouse.move(x, top + 40 + step * 10)
-    page.mouse.up()
+    browser_tools.draw_a_one(page, box)
     pad = canvas.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
     expect(pad).to_contain_text("Prediction: 1", timeout=60_000)
     expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=60_000)
