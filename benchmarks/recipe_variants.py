@@ -11,8 +11,11 @@ test set after the last epoch.
 
 Seeds change the test accuracy by about as much as most single changes do, so the table gives
 every seed's result beside the median. With `--jobs 2` two single-threaded runs share the
-machine: accuracy is unaffected, but the seconds are then not comparable with RESULTS.md.
-Every run is appended to variants.jsonl, and VARIANTS.md is rewritten from all of it.
+machine: accuracy is unaffected, but the seconds are then not comparable with RESULTS.md, so
+the table gives training seconds only for runs made one at a time (`--jobs 1`).
+Every run is appended to variants.jsonl with the full settings it trained with, so the log
+stays true when the recipe changes; VARIANTS.md is rewritten from all of it, each row named
+by how its settings differ from today's recipe.
 """
 
 from __future__ import annotations
@@ -32,6 +35,19 @@ NETWORK = {"filters", "dense", "dropout"}
 RECIPE = {"epochs", "batch_size", "peak_lr", "warmup", "augment"}
 
 
+def current_settings() -> dict:
+    """Today's recipe in full: course_cnn()'s defaults and COURSE_RECIPE (warm-up included)."""
+    import inspect
+
+    sys.path[:0] = [str(HERE.parent)]
+    from helpers.models import COURSE_RECIPE, course_cnn, one_cycle
+
+    found = {name: p.default for name, p in inspect.signature(course_cnn).parameters.items()}
+    found["warmup"] = inspect.signature(one_cycle).parameters["warmup"].default
+    found.update(COURSE_RECIPE)
+    return json.loads(json.dumps({k: found[k] for k in sorted(NETWORK | RECIPE)}))
+
+
 def run_one(variant: dict, seed: int, threads: int) -> dict:
     """Train one variant for one seed in this process; return its record."""
     import functools
@@ -40,6 +56,7 @@ def run_one(variant: dict, seed: int, threads: int) -> dict:
     if unknown:
         raise SystemExit(f"unknown keys {sorted(unknown)}; use some of "
                          f"{sorted(NETWORK | RECIPE)}")
+    settings = {**current_settings(), **json.loads(json.dumps(variant))}
     import tensorflow as tf
 
     if threads:
@@ -53,38 +70,48 @@ def run_one(variant: dict, seed: int, threads: int) -> dict:
     network = {k: tuple(v) if k == "filters" else v for k, v in variant.items() if k in NETWORK}
     models.course_cnn = functools.partial(models.course_cnn, **network)
     record = train_speed.worker("course_notebook05", models.COURSE_RECIPE["epochs"], seed)
-    return {"variant": variant, "seed": seed, "threads": threads,
+    return {"variant": variant, "settings": settings, "seed": seed, "threads": threads,
             "params": record["params"], "final_accuracy": record["final_accuracy"],
             "accuracy_by_epoch": [e["accuracy"] for e in record["epochs"]],
             "train_seconds": record["epochs"][-1]["seconds"]}
 
 
-def spawn(variant: dict, seed: int, threads: int) -> dict:
+def spawn(variant: dict, seed: int, threads: int, jobs: int) -> dict:
     """run_one in a fresh Python process (TensorFlow's threads are fixed at start-up)."""
     cmd = [sys.executable, __file__, "--run", json.dumps(variant), "--seed", str(seed),
            "--threads", str(threads)]
     done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "jobs": jobs}
 
 
-def render(records: list[dict]) -> str:
-    """VARIANTS.md: one row per variant, every seed's final accuracy and the median."""
+def render(records: list[dict], today: dict) -> str:
+    """VARIANTS.md: one row per setting, every seed's final accuracy, the median, and the
+    median training seconds of the runs made one at a time."""
     rows = {}
     for r in records:
-        rows.setdefault(json.dumps(r["variant"], sort_keys=True), []).append(r)
+        rows.setdefault(json.dumps(r["settings"], sort_keys=True), []).append(r)
     lines = ["# Variants of notebook 05's recipe", "",
              "Written by `benchmarks/recipe_variants.py` from every run in `variants.jsonl`. "
-             "Each row is notebook 05's recipe with the keys shown changed (`{}`: unchanged), "
-             "trained as `train_speed.py`'s `course_notebook05` and scored on the 10,000 test "
-             "images after the last epoch. Seconds are not given: runs may share the machine (`--jobs`).", "",
-             "| variant | parameters | runs | final test accuracy by seed | median |",
-             "| --- | --- | --- | --- | --- |"]
+             "Each row is named by how its settings differ from notebook 05's recipe today "
+             f"(`{{}}`: the recipe itself, `{json.dumps(today, sort_keys=True)}`), was trained as "
+             "`train_speed.py`'s `course_notebook05` and scored on the 10,000 test images after "
+             "the last epoch. Training seconds are the median of the runs made one at a time "
+             "(`--jobs 1`, TensorFlow's default threads); runs that shared the machine are left "
+             "out of them. The machine's speed drifts from hour to hour, so compare seconds "
+             "only between variants timed in the same invocation.", "",
+             "| variant | parameters | runs | final test accuracy by seed | median | "
+             "training s (runs one at a time) |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for key, rs in rows.items():
         rs = sorted(rs, key=lambda r: r["seed"])
+        differs = {k: v for k, v in rs[0]["settings"].items() if today.get(k) != v}
         accs = [r["final_accuracy"] for r in rs]
         seeds = ", ".join(f"{r['seed']}: {r['final_accuracy']:.2%}" for r in rs)
-        lines.append(f"| `{key}` | {rs[0]['params']:,} | {len(rs)} | {seeds} | "
-                     f"**{statistics.median(accs):.2%}** |")
+        alone = [r["train_seconds"] for r in rs
+                 if r["jobs"] == 1 and r["train_seconds"] is not None]
+        seconds = f"{statistics.median(alone):.0f} ({len(alone)})" if alone else "–"
+        lines.append(f"| `{json.dumps(differs, sort_keys=True)}` | {rs[0]['params']:,} | "
+                     f"{len(rs)} | {seeds} | **{statistics.median(accs):.2%}** | {seconds} |")
     return "\n".join(lines) + "\n"
 
 
@@ -111,12 +138,12 @@ def main() -> int:
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     jobs = [(json.loads(v), seed) for v in args.variant for seed in seeds]
     with ThreadPoolExecutor(args.jobs) as pool:
-        for record in pool.map(lambda job: spawn(*job, args.threads), jobs):
+        for record in pool.map(lambda job: spawn(*job, args.threads, args.jobs), jobs):
             print(json.dumps(record), flush=True)
             with LOG.open("a") as log:
                 log.write(json.dumps(record) + "\n")
     records = [json.loads(line) for line in LOG.read_text().splitlines() if line.strip()]
-    TABLE.write_text(render(records))
+    TABLE.write_text(render(records, current_settings()))
     print(TABLE.read_text())
     return 0
 
