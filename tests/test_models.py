@@ -136,10 +136,12 @@ def test_load_or_train_loads_the_saved_model(models_tmp, capsys):
 
 def test_stand_in_trains_for_steps_not_just_two_epochs():
     """On a small set an epoch is a few batches: the stand-in must still train enough."""
-    x = np.repeat(X, 20, axis=0)  # 1,280 images: 10 batches of 128 per epoch
+    x = np.repeat(X, 20, axis=0)  # 1,280 images: 20 batches of 64 per epoch
     y = np.repeat(Y, 20)
     model = models.quick_model(x, y, min_steps=200)
-    assert int(model.optimizer.iterations.numpy()) == 200  # 20 epochs of 10 batches
+    assert int(model.optimizer.iterations.numpy()) == 200  # 10 epochs of 20 batches
+    convs = [layer.filters for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert tuple(convs) == models.SPRINT_RECIPE["filters"]  # the sprint's narrower network
 
 
 def test_latest_model_ignores_other_models_named_alike(models_tmp):
