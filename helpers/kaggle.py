@@ -7,6 +7,7 @@ one 28x28 image, row by row, pixels 0-255.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -201,6 +202,9 @@ def read_kaggle_csv(path: str | Path, labelled: bool) -> pd.DataFrame:
             f"folder Python runs in, {Path.cwd()}). The course keeps Kaggle's files in "
             f"{kaggle_dir()}: use kaggle_dir() / '{path.name}', or the paths "
             "ensure_kaggle_files() returns.")
+    if zipfile.is_zipfile(path):
+        raise CsvFormatError(f"{path.name} is still zipped: Kaggle's download is a .zip. "
+                             "Unzip it and use the .csv files inside.")
     try:
         frame = pd.read_csv(path, sep=_separator(path))
     except pd.errors.EmptyDataError:
@@ -210,9 +214,8 @@ def read_kaggle_csv(path: str | Path, labelled: bool) -> pd.DataFrame:
         raise CsvFormatError(f"{path.name} is not a well-formed CSV file: "
                              f"{str(err).strip()}") from None
     except UnicodeDecodeError:
-        raise CsvFormatError(f"{path.name} is not a text file: still zipped, perhaps? "
-                             "Kaggle's download is a .zip: unzip it and use the .csv files "
-                             "inside.") from None
+        raise CsvFormatError(f"{path.name} is not a text file. Kaggle's train.csv and "
+                             "test.csv are plain text: download them again.") from None
     return validate_kaggle_frame(frame, labelled, path.name)
 
 

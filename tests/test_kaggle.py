@@ -248,6 +248,13 @@ def test_a_still_zipped_download_is_named(tmp_path):
         read_kaggle_csv(path, labelled=True)
 
 
+def test_a_binary_file_that_is_not_a_zip_is_named(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_bytes(bytes(range(128, 256)) * 40)  # not UTF-8 text, and no zip header
+    with pytest.raises(CsvFormatError, match="not a text file"):
+        read_kaggle_csv(path, labelled=True)
+
+
 @pytest.mark.parametrize("labels, n, error, message", [
     (np.array(["1", "2"]), 2, TypeError, "as numbers"),
     (np.array([1.0, 2.5]), 2, ValueError, "not all whole numbers"),
