@@ -215,7 +215,8 @@ def read_kaggle_csv(path: str | Path, labelled: bool) -> pd.DataFrame:
                              f"{str(err).strip()}") from None
     except UnicodeDecodeError:
         raise CsvFormatError(f"{path.name} is not a text file. Kaggle's train.csv and "
-                             "test.csv are plain text: download them again.") from None
+                             "test.csv are plain text: download them again from Kaggle, or "
+                             "delete it to let the course make one.") from None
     return validate_kaggle_frame(frame, labelled, path.name)
 
 

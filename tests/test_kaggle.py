@@ -251,7 +251,7 @@ def test_a_still_zipped_download_is_named(tmp_path):
 def test_a_binary_file_that_is_not_a_zip_is_named(tmp_path):
     path = tmp_path / "train.csv"
     path.write_bytes(bytes(range(128, 256)) * 40)  # not UTF-8 text, and no zip header
-    with pytest.raises(CsvFormatError, match="not a text file"):
+    with pytest.raises(CsvFormatError, match="not a text file.*download them again.*delete it"):
         read_kaggle_csv(path, labelled=True)
 
 
