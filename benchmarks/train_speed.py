@@ -16,7 +16,7 @@ threads:
              network (SPRINT_RECIPE: 16 and 32 filters, batch 64, no augmentation,
              no dropout), once per seed
   course_notebook05 - the course's network exactly as notebook 05 trains it
-             (course_cnn(): 24 and 48 filters; COURSE_RECIPE: 6 epochs, batch 256,
+             (course_cnn(): 24 and 48 filters; COURSE_RECIPE: 6 epochs, batch 128,
              augmentation, 10% held out for validation and scored every epoch), once
              per seed
 
