@@ -205,18 +205,20 @@ def read_kaggle_csv(path: str | Path, labelled: bool) -> pd.DataFrame:
     if zipfile.is_zipfile(path):
         raise CsvFormatError(f"{path.name} is still zipped: Kaggle's download is a .zip. "
                              "Unzip it and use the .csv files inside.")
+    # Advice for a file that is not a CSV at all: fetch it again, or let the course make both.
+    other = "test.csv" if labelled else "train.csv"
+    again = (f"Download it again from Kaggle, or move it and {other} out of "
+             f"{_shown(path.parent)}, and ensure_kaggle_files() will make both from MNIST.")
     try:
         frame = pd.read_csv(path, sep=_separator(path))
     except pd.errors.EmptyDataError:
-        raise CsvFormatError(f"{path.name} is empty. Download it again from Kaggle, or "
-                             f"delete it to let the course make one.") from None
+        raise CsvFormatError(f"{path.name} is empty. {again}") from None
     except pd.errors.ParserError as err:
         raise CsvFormatError(f"{path.name} is not a well-formed CSV file: "
                              f"{str(err).strip()}") from None
     except UnicodeDecodeError:
-        raise CsvFormatError(f"{path.name} is not a text file. Kaggle's train.csv and "
-                             "test.csv are plain text: download them again from Kaggle, or "
-                             "delete it to let the course make one.") from None
+        raise CsvFormatError(f"{path.name} is not a text file; Kaggle's train.csv and "
+                             f"test.csv are plain text. {again}") from None
     return validate_kaggle_frame(frame, labelled, path.name)
 
 

@@ -251,8 +251,28 @@ def test_a_still_zipped_download_is_named(tmp_path):
 def test_a_binary_file_that_is_not_a_zip_is_named(tmp_path):
     path = tmp_path / "train.csv"
     path.write_bytes(bytes(range(128, 256)) * 40)  # not UTF-8 text, and no zip header
-    with pytest.raises(CsvFormatError, match="not a text file.*download them again.*delete it"):
+    with pytest.raises(CsvFormatError, match="not a text file.*Download it again"):
         read_kaggle_csv(path, labelled=True)
+
+
+@pytest.mark.parametrize("bad", [b"", bytes(range(128, 256)) * 40])
+def test_the_advice_for_an_unreadable_train_csv_works(tmp_path, tiny_mnist, bad):
+    """Empty or binary: moving it and test.csv away, as the message says, lets the course
+    make both files, with the learner's own test.csv kept where they moved it."""
+    (tmp_path / "train.csv").write_bytes(bad)
+    frame().drop(columns="label").to_csv(tmp_path / "test.csv", index=False)
+    with pytest.raises(CsvFormatError) as err:
+        read_kaggle_csv(tmp_path / "train.csv", labelled=True)
+    assert f"move it and test.csv out of {tmp_path}" in str(err.value)
+    kept = tmp_path / "mine"
+    kept.mkdir()
+    (tmp_path / "train.csv").rename(kept / "train.csv")
+    with pytest.raises(FileNotFoundError, match="your test.csv"):  # half the advice: no guess
+        ensure_kaggle_files(tmp_path)
+    (tmp_path / "test.csv").rename(kept / "test.csv")
+    paths = ensure_kaggle_files(tmp_path)
+    assert len(read_kaggle_csv(paths["train"], labelled=True)) > 0
+    assert len(read_kaggle_csv(kept / "test.csv", labelled=False)) == len(frame())
 
 
 @pytest.mark.parametrize("labels, n, error, message", [
