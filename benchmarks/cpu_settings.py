@@ -71,7 +71,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--settings", default=",".join(SETTINGS),
-                        help="comma-separated, from: " + ", ".join(SETTINGS))
+                        help="comma-separated, from: " + ", ".join(SETTINGS)
+                        + " (batch=N takes any batch size N)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
