@@ -1,12 +1,13 @@
 """Time one training epoch of the course CNN under different CPU settings.
 
     MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python benchmarks/cpu_settings.py \
-        [--settings float32,batch=256] [--repeats 3]
+        [--settings float32,batch=256,filters=16x48] [--repeats 3]
 
 Settings (each in its own process, since TensorFlow fixes threads at start-up):
   float32            Keras' defaults, with notebook 05's batch size and augmentation
                      (COURSE_RECIPE): the baseline
   batch=N            the same with batches of N images (batch=256 by default)
+  filters=AxB        the same with course_cnn(filters=(A, B)), e.g. filters=16x48
   mixed_bfloat16     layers compute in bfloat16 (what use_fast_precision picks on CPUs
                      with bfloat16 instructions)
   inter_op=1         one thread for running independent operations side by side
@@ -51,9 +52,11 @@ def worker(setting: str, repeats: int) -> list[tuple[float, float]]:
         tf.config.threading.set_intra_op_parallelism_threads(1)
     batch = (int(setting.split("=")[1]) if setting.startswith("batch=")
              else COURSE_RECIPE["batch_size"])
+    width = (tuple(int(n) for n in setting.split("=")[1].split("x"))
+             if setting.startswith("filters=") else None)
     (x_raw, y), _ = load_mnist(verbose=False)
     keras.utils.set_random_seed(0)
-    model = course_cnn()
+    model = course_cnn(filters=width) if width else course_cnn()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     data = train_dataset(prepare_images(x_raw)[:54_000], y[:54_000], batch,
                          augment=COURSE_RECIPE["augment"])
@@ -72,7 +75,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--settings", default=",".join(SETTINGS),
                         help="comma-separated, from: " + ", ".join(SETTINGS)
-                        + " (batch=N takes any batch size N)")
+                        + " (batch=N takes any batch size N; filters=AxB, e.g. filters=16x48, "
+                        "the two blocks' filters)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -81,10 +85,11 @@ def main() -> None:
         return
     chosen = list(dict.fromkeys(args.settings.split(",")))
     unknown = [s for s in chosen if s not in SETTINGS
-               and not re.fullmatch(r"batch=[1-9]\d*", s)]
+               and not re.fullmatch(r"batch=[1-9]\d*|filters=[1-9]\d*x[1-9]\d*", s)]
     if unknown or "float32" not in chosen:
         raise SystemExit(f"--settings takes float32 (the baseline) and any of {SETTINGS}, "
-                         f"or batch=N for another batch size; got {args.settings!r}")
+                         f"or batch=N for another batch size, or filters=AxB for other "
+                         f"widths; got {args.settings!r}")
     medians = {}
     for setting in ["float32"] + [s for s in chosen if s != "float32"]:
         done = subprocess.run([sys.executable, __file__, "--worker", setting,
