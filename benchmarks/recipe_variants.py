@@ -5,9 +5,10 @@
 
 Each variant is notebook 05's recipe (`COURSE_RECIPE` and `course_cnn()`'s defaults) with the
 given keys changed: filters, dense, dropout (the network), epochs, batch_size, peak_lr, warmup,
-augment (the recipe); `{}` is the recipe unchanged. Every run trains exactly as
-`train_speed.py`'s `course_notebook05` does (its own worker, in a fresh process) and scores the
-test set after the last epoch.
+augment (the recipe), and two levers the recipe does not use: weight_decay (AdamW instead of
+Adam) and label_smoothing (one-hot labels); `{}` is the recipe unchanged. Every run trains
+exactly as `train_speed.py`'s `course_notebook05` does (its own worker, in a fresh process)
+and scores the test set after the last epoch.
 
 Seeds change the test accuracy by about as much as most single changes do, so the table gives
 every seed's result beside the median. With `--jobs 2` two single-threaded runs share the
@@ -33,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 LOG, TABLE = HERE / "variants.jsonl", HERE / "VARIANTS.md"
 NETWORK = {"filters", "dense", "dropout"}
 RECIPE = {"epochs", "batch_size", "peak_lr", "warmup", "augment"}
+LEVERS = {"weight_decay", "label_smoothing"}  # train_speed.build uses them; the course does not
 
 
 def current_settings() -> dict:
@@ -52,10 +54,10 @@ def run_one(variant: dict, seed: int, threads: int) -> dict:
     """Train one variant for one seed in this process; return its record."""
     import functools
 
-    unknown = set(variant) - NETWORK - RECIPE
+    unknown = set(variant) - NETWORK - RECIPE - LEVERS
     if unknown:
         raise SystemExit(f"unknown keys {sorted(unknown)}; use some of "
-                         f"{sorted(NETWORK | RECIPE)}")
+                         f"{sorted(NETWORK | RECIPE | LEVERS)}")
     settings = {**current_settings(), **json.loads(json.dumps(variant))}
     import tensorflow as tf
 
@@ -66,7 +68,7 @@ def run_one(variant: dict, seed: int, threads: int) -> dict:
     import helpers.models as models
     import train_speed
 
-    models.COURSE_RECIPE.update({k: v for k, v in variant.items() if k in RECIPE})
+    models.COURSE_RECIPE.update({k: v for k, v in variant.items() if k in RECIPE | LEVERS})
     network = {k: tuple(v) if k == "filters" else v for k, v in variant.items() if k in NETWORK}
     models.course_cnn = functools.partial(models.course_cnn, **network)
     record = train_speed.worker("course_notebook05", models.COURSE_RECIPE["epochs"], seed)

@@ -48,6 +48,7 @@ def build(recipe: str, epochs: int, n_train: int):
 
     from helpers.models import course_cnn, one_cycle
 
+    loss = "sparse_categorical_crossentropy"
     if recipe == "article":
         model = keras.Sequential([
             keras.Input(shape=(28, 28, 1)),
@@ -69,13 +70,17 @@ def build(recipe: str, epochs: int, n_train: int):
         r = SPRINT_RECIPE if recipe == "course" else COURSE_RECIPE
         model = course_cnn(**{k: r[k] for k in ("filters", "dropout") if k in r})
         steps_per_epoch = -(-n_train // r["batch_size"])
-        optimizer = keras.optimizers.Adam(one_cycle(r["peak_lr"], epochs * steps_per_epoch,
-                                                    r.get("warmup", 0.25)))
+        schedule = one_cycle(r["peak_lr"], epochs * steps_per_epoch, r.get("warmup", 0.25))
+        # weight_decay and label_smoothing are levers recipe_variants.py can try; the
+        # course's recipes use neither (plain Adam, sparse labels).
+        optimizer = (keras.optimizers.AdamW(schedule, weight_decay=r["weight_decay"])
+                     if r.get("weight_decay") else keras.optimizers.Adam(schedule))
         batch, augment = r["batch_size"], r["augment"]
+        if r.get("label_smoothing"):  # Keras smooths one-hot labels only
+            loss = keras.losses.CategoricalCrossentropy(label_smoothing=r["label_smoothing"])
     else:
         raise SystemExit(f"unknown recipe {recipe!r}")
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
     return model, batch, augment
 
 
@@ -124,6 +129,9 @@ def worker(recipe: str, epochs: int, seed: int, float32: bool = False) -> dict:
             x_train, y_train, test_size=0.1, stratify=y_train, random_state=0)
         validation = (x_val, y_val)
     model, batch, augment = build(recipe, epochs, len(x_train))
+    if isinstance(model.loss, keras.losses.CategoricalCrossentropy):  # label smoothing
+        y_train = keras.utils.to_categorical(y_train, 10)
+        validation = (validation[0], keras.utils.to_categorical(validation[1], 10))
     data = train_dataset(x_train, y_train, batch, augment=augment, seed=seed)
 
     class Clock(keras.callbacks.Callback):

@@ -60,3 +60,24 @@ def test_the_committed_table_is_the_log_rendered():
     assert records, "benchmarks/variants.jsonl is empty"
     assert variants.TABLE.read_text() == variants.render(records, variants.current_settings()), \
         "VARIANTS.md is stale: run benchmarks/recipe_variants.py, which rewrites it"
+
+
+def test_the_levers_reach_the_optimizer_and_loss_and_are_off_in_the_course(monkeypatch):
+    """weight_decay swaps Adam for AdamW and label_smoothing the loss; today's recipe has
+    neither, so the benchmark still trains the course's recipe as notebook 05 does."""
+    import keras
+
+    import helpers.models as models
+    monkeypatch.syspath_prepend(str(PATH.parent))
+    import train_speed
+
+    model, _, _ = train_speed.build("course_notebook05", 1, 1000)
+    assert type(model.optimizer) is keras.optimizers.Adam
+    assert model.loss == "sparse_categorical_crossentropy"
+    monkeypatch.setitem(models.COURSE_RECIPE, "weight_decay", 0.05)
+    monkeypatch.setitem(models.COURSE_RECIPE, "label_smoothing", 0.1)
+    model, _, _ = train_speed.build("course_notebook05", 1, 1000)
+    assert isinstance(model.optimizer, keras.optimizers.AdamW)
+    assert model.optimizer.weight_decay == 0.05
+    assert model.loss.get_config()["label_smoothing"] == 0.1
+    assert not variants.LEVERS & set(variants.current_settings())
