@@ -205,10 +205,13 @@ def read_kaggle_csv(path: str | Path, labelled: bool) -> pd.DataFrame:
     if zipfile.is_zipfile(path):
         raise CsvFormatError(f"{path.name} is still zipped: Kaggle's download is a .zip. "
                              "Unzip it and use the .csv files inside.")
-    # Advice for a file that is not a CSV at all: fetch it again, or let the course make both.
+    # Advice for a file that is not a CSV at all: fetch it again, or let the course make both
+    # (in the file's own folder, which needs naming unless it is the course's data/kaggle).
     other = "test.csv" if labelled else "train.csv"
+    here = path.parent.resolve() == kaggle_dir().resolve()
+    make = "ensure_kaggle_files()" if here else f"ensure_kaggle_files({str(path.parent)!r})"
     again = (f"Download it again from Kaggle, or move it and {other} out of "
-             f"{_shown(path.parent)}, and ensure_kaggle_files() will make both from MNIST.")
+             f"{_shown(path.parent)}, and {make} will make both from MNIST.")
     try:
         frame = pd.read_csv(path, sep=_separator(path))
     except pd.errors.EmptyDataError:

@@ -1,5 +1,8 @@
 """helpers.kaggle: Kaggle-format files from MNIST, every malformed-CSV error, submissions."""
 
+import functools
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -256,23 +259,35 @@ def test_a_binary_file_that_is_not_a_zip_is_named(tmp_path):
 
 
 @pytest.mark.parametrize("bad", [b"", bytes(range(128, 256)) * 40])
-def test_the_advice_for_an_unreadable_train_csv_works(tmp_path, tiny_mnist, bad):
+def test_the_advice_for_an_unreadable_train_csv_works(tmp_path, tiny_mnist, bad, monkeypatch):
     """Empty or binary: moving it and test.csv away, as the message says, lets the course
     make both files, with the learner's own test.csv kept where they moved it."""
+    monkeypatch.setattr(kaggle, "kaggle_dir", lambda: tmp_path / "course")  # not data/kaggle
     (tmp_path / "train.csv").write_bytes(bad)
     frame().drop(columns="label").to_csv(tmp_path / "test.csv", index=False)
     with pytest.raises(CsvFormatError) as err:
         read_kaggle_csv(tmp_path / "train.csv", labelled=True)
     assert f"move it and test.csv out of {tmp_path}" in str(err.value)
+    # The call the message names, run as written: it must make the files in this folder.
+    advice = re.search(r"ensure_kaggle_files\([^)]*\)", str(err.value)).group(0)
+    follow = functools.partial(eval, advice, {"ensure_kaggle_files": ensure_kaggle_files})
     kept = tmp_path / "mine"
     kept.mkdir()
     (tmp_path / "train.csv").rename(kept / "train.csv")
     with pytest.raises(FileNotFoundError, match="your test.csv"):  # half the advice: no guess
-        ensure_kaggle_files(tmp_path)
+        follow()
     (tmp_path / "test.csv").rename(kept / "test.csv")
-    paths = ensure_kaggle_files(tmp_path)
+    paths = follow()
+    assert paths["train"].parent == tmp_path
     assert len(read_kaggle_csv(paths["train"], labelled=True)) > 0
     assert len(read_kaggle_csv(kept / "test.csv", labelled=False)) == len(frame())
+
+
+def test_the_advice_names_no_folder_for_the_courses_own(tmp_path, monkeypatch):
+    monkeypatch.setattr(kaggle, "kaggle_dir", lambda: tmp_path)
+    (tmp_path / "test.csv").write_bytes(b"")
+    with pytest.raises(CsvFormatError, match=re.escape("and ensure_kaggle_files() will make")):
+        read_kaggle_csv(tmp_path / "test.csv", labelled=False)
 
 
 @pytest.mark.parametrize("labels, n, error, message", [
