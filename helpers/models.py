@@ -154,7 +154,8 @@ def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, augment: dict |
                   seed: int = 0) -> tf.data.Dataset:
     """An in-memory tf.data pipeline: shuffle each epoch, batch, augment, prefetch.
 
-    `augment` holds augmenter()'s arguments, e.g. {"rotation_deg": 8, "shift": 0.08}.
+    `augment` holds augmenter()'s arguments, such as the course recipe's
+    {"rotation_deg": 6, "shift": 0.06}.
     """
     _check_training_data(x, y)
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
@@ -164,7 +165,7 @@ def train_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, augment: dict |
     known = set(inspect.signature(augmenter).parameters) - {"seed"}
     if augment is not None and not (isinstance(augment, dict) and set(augment) <= known):
         raise ValueError(f"augment is None or a dict with some of the keys {sorted(known)}, "
-                         f"e.g. {{'rotation_deg': 8, 'shift': 0.08}}; got {augment!r}.")
+                         f"e.g. {{'rotation_deg': 6, 'shift': 0.06}}; got {augment!r}.")
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
     if augment:
