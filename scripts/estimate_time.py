@@ -12,6 +12,7 @@ rounded to the nearest 5 minutes. It prints a table; the README and the notebook
 
 from __future__ import annotations
 
+import argparse
 import math
 import re
 import sys
@@ -63,8 +64,14 @@ def estimate(nb: nbformat.NotebookNode) -> Estimate:
 
 
 def main() -> int:
-    paths = [Path(p) for p in sys.argv[1:]] or sorted(
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="executed notebooks (default: notebooks/solutions/NN_*.ipynb)")
+    paths = parser.parse_args().notebooks or sorted(
         (ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        parser.error(f"no such notebook: {', '.join(missing)}")
     print(f"{'notebook':<36} {'words':>6} {'code cells':>10} {'exercises':>9} "
           f"{'run s':>7} {'estimate':>9}   (reading and running + exercises)")
     total = 0

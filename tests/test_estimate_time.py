@@ -61,3 +61,11 @@ def test_a_notebook_without_timestamps_has_no_run_time():
 
 def test_prose_words_ignore_markup_and_link_targets():
     assert estimate_time.prose_words("## A *title* [here](https://a.b/c d) | --- |") == 3
+
+
+def test_a_path_that_is_no_notebook_is_named_not_a_traceback(monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["estimate_time.py", "notebooks/05.ipynb"])
+    with pytest.raises(SystemExit) as stop:
+        estimate_time.main()
+    assert stop.value.code == 2
+    assert "no such notebook: notebooks/05.ipynb" in capsys.readouterr().err
