@@ -10,6 +10,10 @@ Adam) and label_smoothing (one-hot labels); `{}` is the recipe unchanged. Every 
 exactly as `train_speed.py`'s `course_notebook05` does (its own worker, in a fresh process)
 and scores the test set after the last epoch.
 
+Runs compute in the precision `use_fast_precision` chooses (bfloat16 on a CPU with
+instructions for it), as notebook 05 does, or in float32 with `--float32`; a row that did not
+compute in float32 names its precision.
+
 Seeds change the test accuracy by about as much as most single changes do, so the table gives
 every seed's result beside the median. With `--jobs 2` two single-threaded runs share the
 machine: accuracy is unaffected, but the seconds are then not comparable with RESULTS.md, so
@@ -50,7 +54,7 @@ def current_settings() -> dict:
     return json.loads(json.dumps({k: found[k] for k in sorted(NETWORK | RECIPE)}))
 
 
-def run_one(variant: dict, seed: int, threads: int) -> dict:
+def run_one(variant: dict, seed: int, threads: int, float32: bool = False) -> dict:
     """Train one variant for one seed in this process; return its record."""
     import functools
 
@@ -71,17 +75,19 @@ def run_one(variant: dict, seed: int, threads: int) -> dict:
     models.COURSE_RECIPE.update({k: v for k, v in variant.items() if k in RECIPE | LEVERS})
     network = {k: tuple(v) if k == "filters" else v for k, v in variant.items() if k in NETWORK}
     models.course_cnn = functools.partial(models.course_cnn, **network)
-    record = train_speed.worker("course_notebook05", models.COURSE_RECIPE["epochs"], seed)
+    record = train_speed.worker("course_notebook05", models.COURSE_RECIPE["epochs"], seed,
+                                float32)
     return {"variant": variant, "settings": settings, "seed": seed, "threads": threads,
+            "precision": record["precision"],
             "params": record["params"], "final_accuracy": record["final_accuracy"],
             "accuracy_by_epoch": [e["accuracy"] for e in record["epochs"]],
             "train_seconds": record["epochs"][-1]["seconds"]}
 
 
-def spawn(variant: dict, seed: int, threads: int, jobs: int) -> dict:
+def spawn(variant: dict, seed: int, threads: int, jobs: int, float32: bool = False) -> dict:
     """run_one in a fresh Python process (TensorFlow's threads are fixed at start-up)."""
     cmd = [sys.executable, __file__, "--run", json.dumps(variant), "--seed", str(seed),
-           "--threads", str(threads)]
+           "--threads", str(threads)] + (["--float32"] if float32 else [])
     done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=True)
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "jobs": jobs}
 
@@ -91,7 +97,9 @@ def render(records: list[dict], today: dict) -> str:
     median training seconds of the runs made one at a time."""
     rows = {}
     for r in records:
-        rows.setdefault(json.dumps(r["settings"], sort_keys=True), []).append(r)
+        # Runs logged before precision was recorded all computed in float32.
+        key = (json.dumps(r["settings"], sort_keys=True), r.get("precision", "float32"))
+        rows.setdefault(key, []).append(r)
     lines = ["# Variants of notebook 05's recipe", "",
              "Written by `benchmarks/recipe_variants.py` from every run in `variants.jsonl`. "
              "Each row is named by how its settings differ from notebook 05's recipe today "
@@ -112,7 +120,9 @@ def render(records: list[dict], today: dict) -> str:
         alone = [r["train_seconds"] for r in rs
                  if r["jobs"] == 1 and r["train_seconds"] is not None]
         seconds = f"{statistics.median(alone):.0f} ({len(alone)})" if alone else "–"
-        lines.append(f"| `{json.dumps(differs, sort_keys=True)}` | {rs[0]['params']:,} | "
+        precision = "" if key[1] == "float32" else f" in {key[1]}"
+        lines.append(f"| `{json.dumps(differs, sort_keys=True)}`{precision} | "
+                     f"{rs[0]['params']:,} | "
                      f"{len(rs)} | {seeds} | **{statistics.median(accs):.2%}** | {seconds} |")
     return "\n".join(lines) + "\n"
 
@@ -129,9 +139,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help="runs at once")
     parser.add_argument("--threads", type=int, default=0,
                         help="TensorFlow threads per run (0: its default; 1 with --jobs 2)")
+    parser.add_argument("--float32", action="store_true",
+                        help="compute in float32 even where the CPU has bfloat16")
     args = parser.parse_args()
     if args.run:
-        print(json.dumps(run_one(json.loads(args.run), args.seed, args.threads)))
+        print(json.dumps(run_one(json.loads(args.run), args.seed, args.threads, args.float32)))
         return 0
     if not os.environ.get("MNIST_NPZ"):
         print("Set MNIST_NPZ to the full mnist.npz: the recipe is measured on full MNIST.",
@@ -140,7 +152,8 @@ def main() -> int:
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     jobs = [(json.loads(v), seed) for v in args.variant for seed in seeds]
     with ThreadPoolExecutor(args.jobs) as pool:
-        for record in pool.map(lambda job: spawn(*job, args.threads, args.jobs), jobs):
+        for record in pool.map(lambda job: spawn(*job, args.threads, args.jobs, args.float32),
+                               jobs):
             print(json.dumps(record), flush=True)
             with LOG.open("a") as log:
                 log.write(json.dumps(record) + "\n")

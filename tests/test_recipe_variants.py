@@ -41,6 +41,15 @@ def test_runs_that_shared_the_machine_give_no_seconds():
     assert rows == ["| `{}` | 166,274 | 1 | 0: 99.50% | **99.50%** | – |"]
 
 
+def test_runs_in_another_precision_get_their_own_row_that_names_it():
+    bf16 = {**record({}, 0, 0.9960), "precision": "mixed_bfloat16"}
+    table = variants.render([record({}, 0, 0.9950), {**record({}, 1, 0.9952),
+                                                     "precision": "float32"}, bf16], TODAY)
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert rows == ["| `{}` | 166,274 | 2 | 0: 99.50%, 1: 99.52% | **99.51%** | – |",
+                    "| `{}` in mixed_bfloat16 | 166,274 | 1 | 0: 99.60% | **99.60%** | – |"]
+
+
 def test_todays_settings_are_the_notebooks_recipe():
     from helpers.models import COURSE_RECIPE
 
