@@ -46,7 +46,9 @@ def _numbers(value, name: str) -> np.ndarray | Check:
             array = np.asarray(value)
         except (ValueError, TypeError):  # e.g. a list of rows of different lengths
             pass
-    if array is None or array.dtype.kind not in "biuf":
+    # bfloat16, what a model's layers output under mixed precision on a CPU with bfloat16
+    # instructions, holds numbers too, although numpy files it as kind "V".
+    if array is None or (array.dtype.kind not in "biuf" and array.dtype.name != "bfloat16"):
         why = " (did a function forget to `return` it?)" if value is None else ""
         return Check(False, f"{name} is {_kind(value)}{why}; expected a numpy array of "
                             "numbers, all rows the same length.")

@@ -51,6 +51,17 @@ def test_shape_without_channel_axis_gets_a_hint():
     assert "expected (N, 28, 28, 1)" in result.message and "reshape(-1, 28, 28, 1)" in result.message
 
 
+def test_bfloat16_arrays_are_numbers():
+    """Under mixed bfloat16 (use_fast_precision on a CPU with bfloat16 instructions) a
+    model's outputs are bfloat16 arrays, which numpy files as kind "V", not as floats."""
+    import ml_dtypes
+
+    maps = np.zeros((13, 13, 8), ml_dtypes.bfloat16)
+    assert check_shape(maps, (13, 13, 8), "maps").ok
+    result = check_scaled(maps, "maps")
+    assert not result.ok and "bfloat16" in result.message and "float32" in result.message
+
+
 def test_shape_wrong_size():
     result = check_shape(np.zeros((5, 32, 32, 1)), (None, 28, 28, 1))
     assert not result.ok and "(5, 32, 32, 1)" in result.message
