@@ -105,7 +105,8 @@ def render(records: list[dict], today: dict) -> str:
              "Each row is named by how its settings differ from notebook 05's recipe today "
              f"(`{{}}`: the recipe itself, `{json.dumps(today, sort_keys=True)}`), was trained as "
              "`train_speed.py`'s `course_notebook05` and scored on the 10,000 test images after "
-             "the last epoch. Training seconds are the median of the runs made one at a time "
+             "the last epoch, on a 2-core CPU, in float32 unless the row names another "
+             "precision. Training seconds are the median of the runs made one at a time "
              "(`--jobs 1`, TensorFlow's default threads); runs that shared the machine are left "
              "out of them. The machine's speed drifts from hour to hour, so compare seconds "
              "only between variants timed in the same invocation.", "",
