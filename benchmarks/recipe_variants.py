@@ -5,8 +5,9 @@
 
 Each variant is notebook 05's recipe (`COURSE_RECIPE` and `course_cnn()`'s defaults) with the
 given keys changed: filters, dense, dropout (the network), epochs, batch_size, peak_lr, warmup,
-augment (the recipe), and two levers the recipe does not use: weight_decay (AdamW instead of
-Adam) and label_smoothing (one-hot labels); `{}` is the recipe unchanged. Every run trains
+augment (the recipe), and three levers the recipe does not use: weight_decay (AdamW instead of
+Adam), label_smoothing (one-hot labels) and clean_last_epoch (true: no augmentation in the
+last epoch); `{}` is the recipe unchanged. Every run trains
 exactly as `train_speed.py`'s `course_notebook05` does (its own worker, in a fresh process)
 and scores the test set after the last epoch.
 
@@ -38,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 LOG, TABLE = HERE / "variants.jsonl", HERE / "VARIANTS.md"
 NETWORK = {"filters", "dense", "dropout"}
 RECIPE = {"epochs", "batch_size", "peak_lr", "warmup", "augment"}
-LEVERS = {"weight_decay", "label_smoothing"}  # train_speed.build uses them; the course does not
+LEVERS = {"weight_decay", "label_smoothing", "clean_last_epoch"}  # train_speed.build uses them; the course does not
 
 
 def current_settings() -> dict:
