@@ -95,9 +95,9 @@ def run_one(variant: dict, seed: int, threads: int, float32: bool = False,
 
     recipe = getattr(models, BASES[base][0])
     network = {k: tuple(v) if k == "filters" else v for k, v in variant.items() if k in NETWORK}
-    # train_speed.build takes filters and dropout from the recipe, where it has them.
-    recipe.update({k: v for k, v in variant.items() if k in RECIPE | LEVERS}, **{
-        k: v for k, v in network.items() if k in recipe})
+    recipe.update({k: v for k, v in variant.items() if k in RECIPE | LEVERS})
+    # train_speed.build takes filters and dropout from the recipe where it has them (the sprint).
+    recipe.update({k: v for k, v in network.items() if k in recipe})
     models.course_cnn = functools.partial(models.course_cnn, **network)
     record = train_speed.worker(BASES[base][1], recipe["epochs"], seed, float32)
     return {"variant": variant, "settings": settings, "seed": seed, "threads": threads,
