@@ -502,6 +502,20 @@ def check_preparation(fn) -> Check:
             expected if dtype not in (np.float32, np.float64) else None,
     }
     if same(got, expected) and dtype == np.float32:
+        # Dividing by the images' own largest pixel passes the batch above (its most ink is
+        # 255) but turns faint digits into full-ink ones: try a faint batch too.
+        faint = raw // 2
+        try:
+            got_faint = fn(faint.copy())
+        except Exception as error:  # noqa: BLE001 - the learner's code may fail in any way
+            return Check(False, f"{name} raised {type(error).__name__} on fainter images: {error}")
+        if not same(got_faint, _reference_preparation(faint)):
+            return Check(False, f"{name} does not keep faint images faint.\n"
+                                f"   given:    the same 3 images at half the ink, values 0 to 127\n"
+                                f"   expected: {summary(_reference_preparation(faint))}\n"
+                                f"   got:      {summary(got_faint)}\n"
+                                "   likely cause: divided by the images' own largest pixel; "
+                                "divide by 255, the most ink any pixel can hold.")
         return Check(True, f"{name} turns raw uint8 (N, 28, 28) into float32 (N, 28, 28, 1) "
                            "in [0, 1], scaled once.")
     if got is None:

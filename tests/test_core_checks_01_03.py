@@ -68,6 +68,16 @@ def test_preparation_names_the_mistake(wrong, cause):
     assert "given:" in result.message and "expected:" in result.message
 
 
+@pytest.mark.parametrize("wrong", [
+    lambda raw: (raw.astype("float32") / raw.max()).reshape(-1, 28, 28, 1),
+    lambda raw: (raw.astype("float32") / raw.max(axis=(1, 2), keepdims=True)).reshape(-1, 28, 28, 1),
+])
+def test_preparation_names_scaling_by_the_largest_pixel(wrong):
+    result = check_preparation(wrong)
+    assert not result.ok and "own largest pixel" in result.message
+    assert "values 0 to 127" in result.message and "got:      shape (3, 28, 28, 1), float32, values 0 to 1" in result.message
+
+
 def test_preparation_reports_an_exception():
     result = check_preparation(lambda raw: raw.reshape(5, 5))
     assert not result.ok and "raised ValueError" in result.message
