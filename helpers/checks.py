@@ -807,7 +807,7 @@ def check_submission_table(make_table) -> Check:
 
 
 def check_diagonal_kernel(kernel) -> Check:
-    """Does a 3x3 `kernel` respond to a stroke running like "/" and hardly to one like "\\"?"""
+    """Does a 3x3 `kernel` find the edges of "/" strokes, but not "\\" strokes or solid ink?"""
     array = _numbers(kernel, "diagonal")
     if isinstance(array, Check):
         return array
@@ -824,9 +824,15 @@ def check_diagonal_kernel(kernel) -> Check:
     seen = (f"diagonal's strongest response (red or blue) is {on_slash:.1f} on a \"/\" "
             f"stroke and {on_backslash:.1f} on a \"\\\" stroke (12x12 images, strokes 3 "
             "pixels wide).")
+    inside_ink = float(array.sum())  # its response where ink covers all nine pixels
+    if on_slash >= 2 * on_backslash and abs(inside_ink) >= on_slash / 2 > 0:
+        return Check(False, f"{seen} But inside solid ink, where nothing changes, it gives "
+                            f"{inside_ink:.1f}: it finds ink, not the edges of strokes. Make "
+                            "its weights add up to 0, as vertical_edge's do.")
     if on_slash >= 2 * on_backslash and on_slash > 0:
         return Check(True, f"{seen} It finds strokes that run like \"/\", as the slash "
-                           "of a 7, and hardly sees the other diagonal.")
+                           "of a 7, hardly sees the other diagonal, and gives "
+                           f"{inside_ink:.1f} inside solid ink.")
     if on_slash == on_backslash == 0:
         return Check(False, f"{seen} It responds to nothing: are its weights all 0, or "
                             "do they cancel? Put positive weights on one side of the \"/\" "

@@ -172,11 +172,13 @@ def test_convolution_names_the_mistake(wrong, cause):
 def test_diagonal_kernel_that_finds_slashes_passes():
     result = check_diagonal_kernel(np.array([[2, 1, 0], [1, 0, -1], [0, -1, -2]]))
     assert result.ok and "4.0 on a \"/\" stroke" in result.message
+    assert "gives 0.0 inside solid ink" in result.message
 
 
 @pytest.mark.parametrize("kernel, cause", [
     ([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]], "mirror it left to right"),      # finds "\"
     ([[1, 0, -1], [2, 0, -2], [1, 0, -1]], "cannot tell them apart"),       # vertical edges
+    ([[0, 0, 1], [0, 0, 0], [1, 0, 0]], "finds ink, not the edges"),      # a line, not edges
     (np.zeros((3, 3)), "responds to nothing"),
     (np.ones((2, 2)), "make it 3x3"),
     ([[np.nan, 0, 0], [0, 0, 0], [0, 0, 0]], "nan"),
