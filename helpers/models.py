@@ -43,9 +43,9 @@ def choose_precision(gpu_capabilities: list[tuple[int, int]], cpu_flags: str) ->
 def use_fast_precision() -> str:
     """Set and return the dtype policy `choose_precision` picks for this machine.
 
-    On a CPU with bfloat16 instructions an epoch took about 25% less time
-    (benchmarks/RESULTS-cpu.md); a Colab T4 GPU computes in float16, even when its host CPU
-    reports bfloat16 instructions.
+    On a 2-core CPU with bfloat16 instructions, notebook 05's recipe trained in 0.91 of
+    float32's time (benchmarks/RESULTS-bfloat16.md); a Colab T4 GPU computes in float16,
+    even when its host CPU reports bfloat16 instructions.
     """
     gpus = tf.config.list_physical_devices("GPU")
     capabilities = [tuple(tf.config.experimental.get_device_details(gpu)
