@@ -727,8 +727,33 @@ def _call(fn, *args):
         return None, Check(False, f"{fn.__name__} raised {type(err).__name__}: {err}")
 
 
+# A second point for the step checks: a function that ignores its argument and uses the
+# notebook's own `w` or `grad` (both at (4, -4)) is right at the first point only.
+SECOND_POINT = (1.0, 2.5)
+
+
+def _also_elsewhere(first: Check, second: Check, name: str, w) -> Check:
+    """The first point's verdict, unless the answer is right at `w` and wrong at SECOND_POINT."""
+    if not first.ok or second.ok:
+        return first
+    return Check(False, f"{name} is right at w = {list(w)} but wrong at w = "
+                        f"{list(SECOND_POINT)}: it must compute from its own arguments, not "
+                        "from variables the notebook already holds (such as `w` and `grad` "
+                        f"from *The gradient*).\n{second.message}")
+
+
 def check_gradient_step(step_fn, loss_fn, w=(4.0, -4.0), lr: float = 0.5) -> Check:
-    """Does `step_fn(w, lr)` return the weights after one step of gradient descent on `loss_fn`?"""
+    """Does `step_fn(w, lr)` return the weights after one step of gradient descent on `loss_fn`?
+
+    Tried at `w` and again at SECOND_POINT.
+    """
+    first = _gradient_step_at(step_fn, loss_fn, w, lr)
+    second = _gradient_step_at(step_fn, loss_fn, SECOND_POINT, lr)
+    return _also_elsewhere(first, second, step_fn.__name__, w)
+
+
+def _gradient_step_at(step_fn, loss_fn, w, lr: float) -> Check:
+    """check_gradient_step at one point."""
     import tensorflow as tf
 
     w = np.asarray(w, "float32")
@@ -757,7 +782,15 @@ def check_momentum_step(step_fn, loss_fn, w=(4.0, -4.0), velocity=(-1.0, 1.0),
     """Does `step_fn(w, velocity, lr, momentum)` return (new w, new velocity) as Keras' SGD does?
 
     Keras' SGD with momentum: velocity = momentum * velocity - lr * gradient; w = w + velocity.
+    Tried at `w` and again at SECOND_POINT.
     """
+    first = _momentum_step_at(step_fn, loss_fn, w, velocity, lr, momentum)
+    second = _momentum_step_at(step_fn, loss_fn, SECOND_POINT, velocity, lr, momentum)
+    return _also_elsewhere(first, second, step_fn.__name__, w)
+
+
+def _momentum_step_at(step_fn, loss_fn, w, velocity, lr: float, momentum: float) -> Check:
+    """check_momentum_step at one point."""
     import tensorflow as tf
 
     w, v = np.asarray(w, "float32"), np.asarray(velocity, "float32")

@@ -98,6 +98,26 @@ def test_momentum_step_returning_one_array_is_explained():
     assert not result.ok
 
 
+GRAD_AT_FIRST_POINT = gradient(tf.constant([4.0, -4.0]))
+
+
+def test_gradient_step_that_ignores_its_argument_fails_at_the_second_point():
+    """Right at (4, -4) only: it uses a gradient computed earlier, as a notebook global."""
+    result = check_gradient_step(lambda w, lr: w - lr * GRAD_AT_FIRST_POINT, bowl)
+    assert not result.ok
+    assert "right at w = [4.0, -4.0] but wrong at w = [1.0, 2.5]" in result.message
+    assert "given:    w = [1.0, 2.5], lr = 0.5" in result.message
+
+
+def test_momentum_step_that_ignores_its_argument_fails_at_the_second_point():
+    def stale(w, velocity, lr, momentum):
+        velocity = momentum * velocity - lr * GRAD_AT_FIRST_POINT
+        return tf.constant([4.0, -4.0]) + velocity, velocity
+
+    result = check_momentum_step(stale, bowl)
+    assert not result.ok and "its own arguments" in result.message
+
+
 def test_a_crash_in_the_learners_code_is_reported():
     def broken(w, lr):
         raise RuntimeError("oops")
