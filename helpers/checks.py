@@ -732,7 +732,7 @@ def _call(fn, *args):
 SECOND_POINT = (1.0, 2.5)
 
 
-def _also_elsewhere(first: Check, second: Check, name: str, w) -> Check:
+def _also_elsewhere(first: Check, second: Check, name: str, w: tuple) -> Check:
     """The first point's verdict, unless the answer is right at `w` and wrong at SECOND_POINT."""
     if not first.ok or second.ok:
         return first
@@ -752,7 +752,7 @@ def check_gradient_step(step_fn, loss_fn, w=(4.0, -4.0), lr: float = 0.5) -> Che
     return _also_elsewhere(first, second, step_fn.__name__, w)
 
 
-def _gradient_step_at(step_fn, loss_fn, w, lr: float) -> Check:
+def _gradient_step_at(step_fn, loss_fn, w: tuple, lr: float) -> Check:
     """check_gradient_step at one point."""
     import tensorflow as tf
 
@@ -789,7 +789,8 @@ def check_momentum_step(step_fn, loss_fn, w=(4.0, -4.0), velocity=(-1.0, 1.0),
     return _also_elsewhere(first, second, step_fn.__name__, w)
 
 
-def _momentum_step_at(step_fn, loss_fn, w, velocity, lr: float, momentum: float) -> Check:
+def _momentum_step_at(step_fn, loss_fn, w: tuple, velocity: tuple, lr: float,
+                      momentum: float) -> Check:
     """check_momentum_step at one point."""
     import tensorflow as tf
 
