@@ -3,7 +3,8 @@
 #   make test      - set up .venv, then unit tests and strict nbval on every notebook, both sets
 #   make lab       - open JupyterLab on the learner edition, notebooks/
 #   make live      - build the live-coding edition into editions/live/ (for instructors)
-#   make notebooks - maintainers: re-execute notebooks/solutions/, regenerate notebooks/
+#   make notebooks - maintainers: re-execute notebooks/solutions/, regenerate notebooks/, in
+#                    float32 on any CPU (DIGITS_COURSE_PRECISION), as most learners' CPUs compute
 #   make site      - build the course website into build/site/ from the committed notebooks
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -84,8 +85,8 @@ colab: setup
 notebooks: setup diagrams
 	@test -n "$$MNIST_NPZ" || { echo "Set MNIST_NPZ to the full mnist.npz first."; exit 1; }
 	$(BIN)/python scripts/colab.py
-	$(BIN)/python scripts/run_course.py --in-place $(ONLY)
-	$(BIN)/python scripts/editions.py learner $(ONLY)
+	DIGITS_COURSE_PRECISION=float32 $(BIN)/python scripts/run_course.py --in-place $(ONLY)
+	DIGITS_COURSE_PRECISION=float32 $(BIN)/python scripts/editions.py learner $(ONLY)
 
 diagrams: setup
 	$(BIN)/python scripts/draw_split_diagram.py

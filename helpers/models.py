@@ -40,13 +40,25 @@ def choose_precision(gpu_capabilities: list[tuple[int, int]], cpu_flags: str) ->
     return "mixed_bfloat16" if flags & {"avx512_bf16", "amx_bf16"} else "float32"
 
 
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+
+
 def use_fast_precision() -> str:
     """Set and return the dtype policy `choose_precision` picks for this machine.
 
     On a 2-core CPU with bfloat16 instructions, notebook 05's recipe trained in 0.91 of
     float32's time (benchmarks/RESULTS-bfloat16.md); a Colab T4 GPU computes in float16,
-    even when its host CPU reports bfloat16 instructions.
+    even when its host CPU reports bfloat16 instructions. DIGITS_COURSE_PRECISION, if set,
+    names the policy instead: make notebooks sets float32, so the committed runs show what a
+    CPU without bfloat16 does, whichever CPU executed them.
     """
+    forced = os.environ.get("DIGITS_COURSE_PRECISION")
+    if forced is not None:
+        if forced not in PRECISIONS:
+            raise ValueError(f"DIGITS_COURSE_PRECISION must be one of {', '.join(PRECISIONS)}; "
+                             f"got {forced!r}. Unset it to let the machine decide.")
+        keras.mixed_precision.set_global_policy(forced)
+        return forced
     gpus = tf.config.list_physical_devices("GPU")
     capabilities = [tuple(tf.config.experimental.get_device_details(gpu)
                           .get("compute_capability") or (0, 0)) for gpu in gpus]

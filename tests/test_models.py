@@ -212,6 +212,7 @@ def test_use_fast_precision_asks_the_gpu_before_the_cpu(monkeypatch, tmp_path, d
     import tensorflow as tf
 
     from helpers import models
+    monkeypatch.delenv("DIGITS_COURSE_PRECISION", raising=False)
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512_bf16\n")
     real_path = models.Path
@@ -226,6 +227,30 @@ def test_use_fast_precision_asks_the_gpu_before_the_cpu(monkeypatch, tmp_path, d
         assert keras.mixed_precision.global_policy().name == expected
     finally:
         keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("value", ["float32", "mixed_float16"])
+def test_use_fast_precision_obeys_the_environment(monkeypatch, value):
+    import keras
+
+    from helpers import models
+    monkeypatch.setenv("DIGITS_COURSE_PRECISION", value)
+    # The machine's choice must not be asked: a CPU with bfloat16 would pick mixed_bfloat16.
+    monkeypatch.setattr(models, "choose_precision", lambda *args: "mixed_bfloat16")
+    try:
+        assert models.use_fast_precision() == value
+        assert keras.mixed_precision.global_policy().name == value
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("value", ["bfloat16", "", "FLOAT32"])
+def test_use_fast_precision_refuses_an_unknown_policy(monkeypatch, value):
+    from helpers import models
+    monkeypatch.setenv("DIGITS_COURSE_PRECISION", value)
+    with pytest.raises(ValueError, match="must be one of float32, mixed_bfloat16, "
+                                         "mixed_float16; got"):
+        models.use_fast_precision()
 
 
 @pytest.mark.parametrize("value, expected", [(None, 8), ("2", 2), ("15", 15)])
