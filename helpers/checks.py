@@ -132,7 +132,8 @@ def check_labels(y: np.ndarray, loss: str, name: str = "y") -> Check:
 
 
 def check_model(model) -> Check:
-    """Is a digit classifier wired right: Flatten before Dense, ten softmax outputs?"""
+    """Is a CNN digit classifier wired right: a convolution and a pooling layer, Flatten
+    before Dense, ten softmax outputs?"""
     if isinstance(model, (list, tuple)):
         return Check(False, f"model is {_kind(model)}: wrap the layers in "
                             "keras.Sequential([...]) to make them a model.")
@@ -165,7 +166,16 @@ def check_model(model) -> Check:
     if name != "softmax":
         return Check(False, f"The last layer uses {name}; ten exclusive classes need "
                             "softmax, so that the probabilities add up to 1.")
-    return Check(True, f"Output shape {shape}, Flatten before Dense, softmax at the end.")
+    kinds = {type(layer).__name__ for layer in model.layers}
+    if "Conv2D" not in kinds:
+        return Check(False, "The model has no Conv2D layer, so it is not a CNN: nothing in it "
+                            "slides a kernel over the image. Put layers.Conv2D(...) right "
+                            "after keras.Input.")
+    if not kinds & {"MaxPooling2D", "AveragePooling2D"}:
+        return Check(False, "The model has no pooling layer: add layers.MaxPooling2D() after "
+                            "a Conv2D, to halve its feature maps.")
+    return Check(True, f"Output shape {shape}: convolution and pooling, Flatten before "
+                        "Dense, softmax at the end.")
 
 
 def check_param_count(layer_or_model, guess: int) -> Check:
@@ -922,3 +932,102 @@ def check_unsure_mistakes(count, probabilities: np.ndarray, wrong: np.ndarray,
     }
     return check_answer(count, expected, f"{len(wrong)} mistakes and their ten probabilities",
                         mistakes=mistakes, name="your count")
+
+
+def check_feature_rows(rows, inspector, images: np.ndarray, labels: np.ndarray,
+                       digits: tuple[int, ...] = (1, 8), maps: int = 8) -> Check:
+    """Does `rows` hold, in order, block 1's first `maps` maps for the first image of each digit?
+
+    `inspector` is notebook 06's feature-map model; its first output is block 1.
+    """
+    if not isinstance(rows, dict) or len(rows) != len(digits):
+        return Check(False, f"rows is {_kind(rows)}; expected a dict of {len(digits)} entries, "
+                            f"one per digit ({', '.join(map(str, digits))}), in that order.")
+    labels = np.asarray(labels)
+
+    def block1(index: int) -> np.ndarray:
+        return np.asarray(inspector.predict(images[index:index + 1], verbose=0)[0][0], float)
+
+    for (key, got), digit in zip(rows.items(), digits):
+        got = _numbers(got, f"rows[{key!r}]")
+        if isinstance(got, Check):
+            return got
+        got = got.astype(float)
+        first = int(np.argmax(labels == digit))
+        every = block1(first)
+        if got.shape != every[..., :maps].shape:
+            return Check(False, f"rows[{key!r}] has shape {got.shape}; expected "
+                                f"{every[..., :maps].shape}: block 1's first {maps} maps of "
+                                "one image, without the batch axis.")
+        if np.allclose(got, every[..., :maps], atol=1e-3, rtol=1e-3):
+            continue
+        if np.allclose(got, every[..., -maps:], atol=1e-3, rtol=1e-3):
+            cause = f"these are block 1's last {maps} maps; the exercise asks for its first {maps}."
+        elif first != digit < len(labels) and np.allclose(got, block1(digit)[..., :maps],
+                                                          atol=1e-3, rtol=1e-3):
+            cause = (f"these are the maps of test image number {digit}, which is a "
+                     f"{labels[digit]}; find the position of the first {digit} in the labels.")
+        else:
+            cause = (f"they are not block 1's first {maps} maps for the first {digit} in the "
+                     f"test set (its position: the first place where the labels equal {digit}).")
+        return Check(False, f"rows[{key!r}] is not what the exercise asks for yet: {cause}")
+    return Check(True, f"rows holds block 1's first {maps} maps for the first "
+                       f"{' and the first '.join(map(str, digits))} of the test set, in order.")
+
+
+def check_label_verdict(verdict, labels: np.ndarray, loss: str) -> Check:
+    """Is `verdict` what check_labels answers for these labels with this loss?"""
+    if not isinstance(verdict, Check):
+        return Check(False, f"verdict is {_kind(verdict)}; keep what check_labels returns: "
+                            "verdict = check_labels(...).")
+    expected = check_labels(labels, loss, name="y")  # its message starts with the name, "y"
+    if verdict.ok == expected.ok and verdict.message.endswith(expected.message[1:]):
+        return Check(True, f"verdict is check_labels' answer for these labels with {loss}. "
+                           "Read it: what goes wrong, and what are the two fixes?")
+    if verdict.ok and not expected.ok:
+        return Check(False, f"verdict finds nothing wrong, but these labels do not suit {loss}: "
+                            "check_labels was asked about other labels or another loss. Pass "
+                            "it the labels and the loss the exercise names, unchanged.")
+    return Check(False, f"verdict is check_labels' answer about other labels or another loss "
+                        f"than these labels with {loss}: pass it those, unchanged.")
+
+
+def check_round_trip(round_trip, raw: np.ndarray, size: int = 112,
+                     at_least: float = 0.95) -> Check:
+    """Did each raw digit go up to `size`x`size`, dark on light, and back through prepare_digit?
+
+    Two right answers differ a little (how the picture was resized), so "right" means a
+    median correlation of at least `at_least` with the course's own round trip.
+    """
+    from PIL import Image
+
+    from helpers.handwriting import prepare_digit
+
+    raw = np.asarray(raw)
+    got = _numbers(round_trip, "round_trip")
+    if isinstance(got, Check):
+        return got
+    if got.shape == (len(raw), 28, 28, 1):
+        return Check(False, f"round_trip has shape {got.shape}: leave out the channel axis; "
+                            f"the cell adds it. Expected ({len(raw)}, 28, 28).")
+    if got.shape != (len(raw), 28, 28):
+        return Check(False, f"round_trip has shape {got.shape}; expected ({len(raw)}, 28, 28): "
+                            "one prepared 28x28 digit per test digit (np.stack makes the list "
+                            "one array).")
+    if np.allclose(got, raw / 255, atol=1e-3):
+        return Check(False, "round_trip is the test digits as they were, scaled to [0, 1]: "
+                            "they never made the trip. Blow each one up, make it dark on light, "
+                            "and pass that picture to prepare_digit.")
+    expected = np.stack([prepare_digit(255 - np.asarray(Image.fromarray(digit).resize(
+        (size, size), Image.Resampling.BICUBIC))) for digit in raw])
+    scores = [float(np.corrcoef(a.ravel(), b.ravel())[0, 1]) if a.std() > 0 else 0.0
+              for a, b in zip(got.astype(float), expected)]
+    score = float(np.median(scores))
+    if score >= at_least:
+        return Check(True, f"round_trip holds {len(raw)} digits that made the round trip: a "
+                           f"median correlation of {score:.3f} with the course's own (at least "
+                           f"{at_least} asked for).")
+    return Check(False, f"round_trip differs from the course's round trip: a median "
+                        f"correlation of {score:.3f}, where at least {at_least} is asked for. "
+                        f"Blow each digit up to {size}x{size}, make it dark on light "
+                        "(255 - ...), and prepare it with prepare_digit.")

@@ -94,3 +94,47 @@ def test_confusion_count_mistakes_are_named(labels):
         check = check_confusion_counts(wrong, y_true, y_pred)
         assert not check.ok and cause in check.message, check.message
     assert "shape" in check_confusion_counts(right[:9], y_true, y_pred).message
+
+
+# --- notebook 06, exercise 4: block 1's maps for the first 1 and the first 8 ---
+
+def _inspector():
+    import keras
+    from keras import layers
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((28, 28, 1))
+    block1 = layers.MaxPooling2D()(layers.Conv2D(12, 3, activation="relu")(inputs))
+    block2 = layers.MaxPooling2D()(layers.Conv2D(4, 3)(block1))
+    return keras.Model(inputs, [block1, block2])
+
+
+def _maps_data():
+    rng = np.random.default_rng(0)
+    images = rng.random((6, 28, 28, 1)).astype("float32")
+    labels = np.array([8, 3, 1, 1, 8, 0])  # the first 1 is image 2; image 1 is a 3
+    return images, labels
+
+
+def _rows(inspector, images, picks, maps=slice(0, 8)):
+    return {f"a {d}": inspector.predict(images[i:i + 1], verbose=0)[0][0][..., maps]
+            for d, i in picks}
+
+
+def test_feature_rows_right_and_wrong():
+    from helpers.checks import check_feature_rows
+    inspector, (images, labels) = _inspector(), _maps_data()
+    right = _rows(inspector, images, [(1, 2), (8, 0)])
+    assert check_feature_rows(right, inspector, images, labels).ok
+    cases = [
+        (_rows(inspector, images, [(1, 1), (8, 0)]), "test image number 1, which is a 3"),
+        (_rows(inspector, images, [(1, 3), (8, 0)]), "not block 1's first 8 maps for the first 1"),
+        (_rows(inspector, images, [(1, 2), (8, 0)], slice(-8, None)), "block 1's last 8 maps"),
+        (_rows(inspector, images, [(8, 0), (1, 2)]), "for the first 1"),  # order swapped
+        ({"a 1": right["a 1"][None], "a 8": right["a 8"]}, "without the batch axis"),
+        ({"a 1": right["a 1"]}, "a dict of 2 entries"),
+        ([right["a 1"], right["a 8"]], "a dict of 2 entries"),
+        ({"a 1": None, "a 8": right["a 8"]}, "rows['a 1'] is None"),
+    ]
+    for rows, words in cases:
+        check = check_feature_rows(rows, inspector, images, labels)
+        assert not check.ok and words in check.message, check.message

@@ -89,3 +89,52 @@ def test_the_submission_table_check():
     assert "in that order" in repr(check_submission_table(
         lambda p: pd.DataFrame({"Label": p, "ImageId": np.arange(1, len(p) + 1)})))
     assert "DataFrame" in repr(check_submission_table(lambda p: p))
+
+
+def test_the_label_verdict_check():
+    from helpers.checks import check_label_verdict, check_labels
+    one_hot = np.eye(10)[[3, 1, 4]]
+    loss = "sparse_categorical_crossentropy"
+    assert check_label_verdict(check_labels(one_hot, loss, "y_train"), one_hot, loss).ok
+    assert check_label_verdict(check_labels(one_hot, loss), one_hot, loss).ok
+    cases = [
+        (check_labels(one_hot, "categorical_crossentropy"), "finds nothing wrong"),
+        (check_labels(one_hot.argmax(axis=1), loss), "finds nothing wrong"),
+        (check_labels(one_hot[:, :5], loss), "other labels or another loss"),
+        (None, "verdict is None; keep what check_labels returns"),
+        (str(check_labels(one_hot, loss)), "verdict is the text"),
+    ]
+    for verdict, words in cases:
+        check = check_label_verdict(verdict, one_hot, loss)
+        assert not check.ok and words in check.message, check.message
+
+
+def _raw_digits(n=6):
+    """n small MNIST-like digits: a thick bar at a different place in each 28x28 box."""
+    raw = np.zeros((n, 28, 28), np.uint8)
+    for k in range(n):
+        raw[k, 5 + k:23, 10 + k:14 + k] = 255
+        raw[k, 5 + k:8 + k, 8:20] = 200
+    return raw
+
+
+def test_the_round_trip_check():
+    from helpers.checks import check_round_trip
+    from helpers.handwriting import prepare_digit
+    raw = _raw_digits()
+
+    def trip(resample):
+        return np.stack([prepare_digit(255 - np.asarray(Image.fromarray(d).resize(
+            (112, 112), resample))) for d in raw])
+    assert check_round_trip(trip(Image.Resampling.BICUBIC), raw).ok
+    assert check_round_trip(trip(Image.Resampling.LANCZOS), raw).ok  # resized another way
+    cases = [
+        (raw / 255, "as they were, scaled to [0, 1]: they never made the trip"),
+        (trip(Image.Resampling.BICUBIC)[..., None], "leave out the channel axis"),
+        (trip(Image.Resampling.BICUBIC)[:3], "expected (6, 28, 28)"),
+        (np.roll(trip(Image.Resampling.BICUBIC), 9, axis=2), "differs from the course's"),
+        (None, "round_trip is None"),
+    ]
+    for got, words in cases:
+        check = check_round_trip(got, raw)
+        assert not check.ok and words in check.message, check.message
