@@ -63,6 +63,14 @@ def estimate(nb: nbformat.NotebookNode) -> Estimate:
     return Estimate(words, len(code) - exercises, exercises, run, round_to_5(minutes))
 
 
+def stated(e: Estimate) -> tuple[int, int]:
+    """The two times a notebook's header and the README state: reading and running, and the
+    exercises, each rounded to 5 minutes ("about 65 minutes ..., plus about 25 ...")."""
+    lesson = e.words / WORDS_PER_MINUTE + MINUTES_PER_CODE_CELL * e.code_cells \
+        + (e.run_seconds or 0) / 60
+    return round_to_5(lesson), round_to_5(MINUTES_PER_EXERCISE * e.exercises)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
@@ -79,8 +87,7 @@ def main() -> int:
         e = estimate(nbformat.read(path, as_version=4))
         run = "?" if e.run_seconds is None else f"{e.run_seconds:.0f}"
         exercises = MINUTES_PER_EXERCISE * e.exercises
-        lesson = round_to_5(e.words / WORDS_PER_MINUTE + MINUTES_PER_CODE_CELL * e.code_cells
-                            + (e.run_seconds or 0) / 60)
+        lesson = stated(e)[0]
         print(f"{path.name:<36} {e.words:>6} {e.code_cells:>10} {e.exercises:>9} "
               f"{run:>7} {e.minutes:>5} min   ({lesson} + {exercises})")
         total += e.minutes

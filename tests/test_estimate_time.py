@@ -1,6 +1,7 @@
 """scripts/estimate_time.py: one arithmetic for every lesson's time."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import nbformat
@@ -69,3 +70,18 @@ def test_a_path_that_is_no_notebook_is_named_not_a_traceback(monkeypatch, capsys
         estimate_time.main()
     assert stop.value.code == 2
     assert "no such notebook: notebooks/05.ipynb" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.name[:2])
+def test_the_header_and_the_readme_state_the_estimate(path):
+    lesson, exercises = estimate_time.stated(estimate_time.estimate(nbformat.read(path, 4)))
+    header = next(c.source for c in nbformat.read(path, 4).cells if "**Time:**" in c.source)
+    said = re.search(r"about (\d+) minutes to read and run, plus about (\d+) for the exercises",
+                     header)
+    assert said and (int(said[1]), int(said[2])) == (lesson, exercises), \
+        f"{path.name} says {said and said.group(0)!r}; scripts/estimate_time.py gives " \
+        f"{lesson} + {exercises}: update the header (and the README)"
+    row = re.search(rf"^\| {path.name[:2]} \|.*~(\d+) \+ (\d+) min", (ROOT / "README.md")
+                    .read_text(), re.M)
+    assert row and (int(row[1]), int(row[2])) == (lesson, exercises), path.name
