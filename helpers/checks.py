@@ -428,8 +428,13 @@ def check_confusion_counts(counts: np.ndarray, y_true: np.ndarray,
         "you have only the mistakes: keep the right answers on the diagonal.":
             expected - np.diag(np.diag(expected)),
     }
-    return check_answer(counts, expected, "these true labels and predictions",
-                        mistakes=mistakes, name="your counting")
+    verdict = check_answer(counts, expected, "these true labels and predictions",
+                           mistakes=mistakes, name="your counting")
+    if verdict.ok and np.asarray(counts).dtype.kind not in "iu":
+        return Check(False, f"your counting gives the right numbers, but as "
+                            f"{np.asarray(counts).dtype}: counts are whole numbers, so make "
+                            "the array with dtype=int.")
+    return verdict
 
 
 # --- Exercise checks for notebooks 01-03: the learner writes the lesson's core code. ---
@@ -683,6 +688,11 @@ def check_mnist_preparation(to_mnist, grey: np.ndarray | None = None,
         return Check(False, head + f"\n   got:      shape {got.shape}\n   likely cause: the "
                                    "result must be one 28x28 image: place the scaled digit "
                                    "in np.zeros((28, 28)).")
+    if got.min() < -1e-3 or got.max() > 1 + 1e-3:
+        return Check(False, head + f"\n   got:      values from {got.min():.3g} to "
+                                   f"{got.max():.3g}\n   likely cause: MNIST's values are "
+                                   "amounts of ink in [0, 1], which the network expects: "
+                                   "keep them there.")
 
     def similarity(a: np.ndarray) -> float:
         return float(np.corrcoef(got.ravel(), a.ravel())[0, 1]) if got.std() > 0 else 0.0
@@ -949,6 +959,10 @@ def check_feature_rows(rows, inspector, images: np.ndarray, labels: np.ndarray,
         return np.asarray(inspector.predict(images[index:index + 1], verbose=0)[0][0], float)
 
     for (key, got), digit in zip(rows.items(), digits):
+        if str(digit) not in str(key):
+            return Check(False, f"rows' entry number {list(rows).index(key) + 1} is labelled "
+                                f"{key!r}; it should be the {digit}'s, with a label that "
+                                f"names it, such as 'a {digit}' (the picture shows the labels).")
         got = _numbers(got, f"rows[{key!r}]")
         if isinstance(got, Check):
             return got
@@ -993,7 +1007,7 @@ def check_label_verdict(verdict, labels: np.ndarray, loss: str) -> Check:
 
 
 def check_round_trip(round_trip, raw: np.ndarray, size: int = 112,
-                     at_least: float = 0.95) -> Check:
+                     at_least: float = 0.99) -> Check:
     """Did each raw digit go up to `size`x`size`, dark on light, and back through prepare_digit?
 
     Two right answers differ a little (how the picture was resized), so "right" means a
@@ -1014,19 +1028,33 @@ def check_round_trip(round_trip, raw: np.ndarray, size: int = 112,
         return Check(False, f"round_trip has shape {got.shape}; expected ({len(raw)}, 28, 28): "
                             "one prepared 28x28 digit per test digit (np.stack makes the list "
                             "one array).")
+    if got.min() < -1e-3 or got.max() > 1 + 1e-3:
+        return Check(False, f"round_trip's values run from {got.min():.3g} to {got.max():.3g}; "
+                            "prepare_digit gives amounts of ink in [0, 1]: pass each picture "
+                            "to it.")
     if np.allclose(got, raw / 255, atol=1e-3):
         return Check(False, "round_trip is the test digits as they were, scaled to [0, 1]: "
                             "they never made the trip. Blow each one up, make it dark on light, "
                             "and pass that picture to prepare_digit.")
     expected = np.stack([prepare_digit(255 - np.asarray(Image.fromarray(digit).resize(
         (size, size), Image.Resampling.BICUBIC))) for digit in raw])
-    scores = [float(np.corrcoef(a.ravel(), b.ravel())[0, 1]) if a.std() > 0 else 0.0
-              for a, b in zip(got.astype(float), expected)]
-    score = float(np.median(scores))
+    unscaled = np.stack([prepare_digit(digit) for digit in raw])  # the trip without blow-up
+
+    def median_correlation(reference: np.ndarray) -> float:
+        return float(np.median([np.corrcoef(a.ravel(), b.ravel())[0, 1] if a.std() > 0 else 0
+                                for a, b in zip(got.astype(float), reference)]))
+    score = median_correlation(expected)
     if score >= at_least:
         return Check(True, f"round_trip holds {len(raw)} digits that made the round trip: a "
                            f"median correlation of {score:.3f} with the course's own (at least "
                            f"{at_least} asked for).")
+    if median_correlation(unscaled) > score:
+        return Check(False, f"round_trip looks like the test digits prepared without being "
+                            f"blown up (a median correlation of {score:.3f} with the course's "
+                            f"round trip; at least {at_least} asked for). Resize each to "
+                            f"{size}x{size} with Image.fromarray(d).resize(({size}, {size})), "
+                            "whose default resampling blends neighbouring pixels as a scan "
+                            "would; NEAREST only copies them.")
     return Check(False, f"round_trip differs from the course's round trip: a median "
                         f"correlation of {score:.3f}, where at least {at_least} is asked for. "
                         f"Blow each digit up to {size}x{size}, make it dark on light "

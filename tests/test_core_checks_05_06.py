@@ -94,6 +94,8 @@ def test_confusion_count_mistakes_are_named(labels):
         check = check_confusion_counts(wrong, y_true, y_pred)
         assert not check.ok and cause in check.message, check.message
     assert "shape" in check_confusion_counts(right[:9], y_true, y_pred).message
+    floats = check_confusion_counts(right.astype(float), y_true, y_pred)
+    assert not floats.ok and "dtype=int" in floats.message
 
 
 # --- notebook 06, exercise 4: block 1's maps for the first 1 and the first 8 ---
@@ -129,7 +131,9 @@ def test_feature_rows_right_and_wrong():
         (_rows(inspector, images, [(1, 1), (8, 0)]), "test image number 1, which is a 3"),
         (_rows(inspector, images, [(1, 3), (8, 0)]), "not block 1's first 8 maps for the first 1"),
         (_rows(inspector, images, [(1, 2), (8, 0)], slice(-8, None)), "block 1's last 8 maps"),
-        (_rows(inspector, images, [(8, 0), (1, 2)]), "for the first 1"),  # order swapped
+        (_rows(inspector, images, [(8, 0), (1, 2)]), "labelled 'a 8'; it should be the 1's"),
+        ({"a 8": right["a 1"], "a 1": right["a 8"]}, "labelled 'a 8'"),  # labels swapped
+        ({"first": right["a 1"], "second": right["a 8"]}, "such as 'a 1'"),
         ({"a 1": right["a 1"][None], "a 8": right["a 8"]}, "without the batch axis"),
         ({"a 1": right["a 1"]}, "a dict of 2 entries"),
         ([right["a 1"], right["a 8"]], "a dict of 2 entries"),

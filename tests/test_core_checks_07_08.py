@@ -73,6 +73,8 @@ def test_a_wrong_shape_or_none_gets_a_plain_answer():
     assert "returned None" in repr(check_mnist_preparation(lambda g: None))
     assert "one 28x28 image" in repr(check_mnist_preparation(lambda g: np.zeros((20, 20))))
     assert "step by step" in repr(check_mnist_preparation(lambda g: np.zeros((28, 28))))
+    in_255 = check_mnist_preparation(lambda g: to_mnist(g) * 255)  # right, but not in [0, 1]
+    assert not in_255.ok and "in [0, 1]" in in_255.message
 
 
 def test_the_submission_table_check():
@@ -133,6 +135,9 @@ def test_the_round_trip_check():
         (trip(Image.Resampling.BICUBIC)[..., None], "leave out the channel axis"),
         (trip(Image.Resampling.BICUBIC)[:3], "expected (6, 28, 28)"),
         (np.roll(trip(Image.Resampling.BICUBIC), 9, axis=2), "differs from the course's"),
+        (raw[:, :, :], "values run from 0 to 255"),
+        (np.stack([prepare_digit(d) for d in raw]), "without being blown up"),
+        (trip(Image.Resampling.NEAREST), "without being blown up"),
         (None, "round_trip is None"),
     ]
     for got, words in cases:
