@@ -318,11 +318,13 @@ def check_answer(got, expected, given: str, mistakes: dict[str, object] | None =
 # --- Notebook 05: the early-stopping decision ---------------------------------------
 
 # Validation losses and patiences that tell the usual mistakes apart: a tie with the best
-# loss (not an improvement), a run that never stops, and a better loss after the stop.
+# loss (not an improvement), a run that never stops, a better loss after the stop, and
+# patience that must start again after each improvement.
 EARLY_STOPPING_CASES = (
     ([0.50, 0.40, 0.35, 0.36, 0.35, 0.37, 0.38, 0.30], 3),
     ([0.90, 0.70, 0.60, 0.55], 2),
     ([0.30, 0.32, 0.31, 0.29, 0.33, 0.34], 2),
+    ([0.50, 0.60, 0.40, 0.45, 0.30, 0.35, 0.36], 2),
 )
 
 
@@ -382,6 +384,17 @@ def check_early_stopping(early_stop) -> Check:
                 break
         return stop, best + 1
 
+    def no_reset(losses, patience):  # counts every epoch without improvement, in a row or not
+        best, waited = 0, 0
+        for i in range(1, len(losses)):
+            if losses[i] < losses[best]:
+                best = i
+            else:
+                waited += 1
+                if waited >= patience:
+                    return i + 1, best + 1
+        return len(losses), best + 1
+
     expected = np.array([keras_early_stopping(list(l), p) for l, p in EARLY_STOPPING_CASES],
                         dtype=float)
     mistakes = {
@@ -390,6 +403,8 @@ def check_early_stopping(early_stop) -> Check:
         "improved on the best.": run(late),
         "a loss equal to the best is not an improvement: EarlyStopping wants strictly "
         "lower.": run(ties),
+        "an improvement must start the count again: patience counts the epochs *in a row* "
+        "without one.": run(no_reset),
         "your best epoch includes epochs after training stopped: it never sees those.":
             np.array([(s, int(np.argmin(l)) + 1) for (s, _), (l, _) in
                       zip(expected.astype(int), EARLY_STOPPING_CASES)], dtype=float),
@@ -629,6 +644,9 @@ def check_csv_to_images(rows_to_images) -> Check:
             np.eye(10)[labels]}, name="your labels")
     if not verdict:
         return verdict
+    if np.asarray(got_labels).dtype.kind not in "iu":
+        return Check(False, f"your labels are {np.asarray(got_labels).dtype}; labels are whole "
+                            "numbers: keep the column's integers, `df[\"label\"].to_numpy()`.")
     return Check(True, "rows_to_images gives float32 images (3, 28, 28, 1) in [0, 1] and "
                        "the integer labels [2 7 1].")
 
@@ -854,6 +872,11 @@ def check_submission_table(make_table) -> Check:
     if list(got.columns) != ["ImageId", "Label"]:
         return Check(False, f"the columns are {list(got.columns)}; Kaggle wants exactly "
                             "['ImageId', 'Label'], in that order.")
+    not_whole = [c for c in got.columns if got[c].dtype.kind not in "iu"]
+    if not_whole:
+        return Check(False, f"column {not_whole[0]} holds {got[not_whole[0]].dtype}, not whole "
+                            "numbers: Kaggle reads '3.0' or text as a wrong answer. Build it "
+                            "from integers (np.arange, and the predicted digits as they are).")
     expected = np.stack([np.arange(1, 6), predicted], axis=1)
     mistakes = {"ImageId counts from 0; Kaggle counts from 1: np.arange(1, n + 1).":
                 np.stack([np.arange(5), predicted], axis=1)}
@@ -1059,3 +1082,26 @@ def check_round_trip(round_trip, raw: np.ndarray, size: int = 112,
                         f"correlation of {score:.3f}, where at least {at_least} is asked for. "
                         f"Blow each digit up to {size}x{size}, make it dark on light "
                         "(255 - ...), and prepare it with prepare_digit.")
+
+
+def check_trained_with(model, optimizer: str, steps: int, name: str = "adam_model") -> Check:
+    """Was `model` compiled with the optimizer named `optimizer` and trained for `steps` steps?"""
+    if not callable(getattr(model, "fit", None)):
+        return Check(False, f"{name} is {_kind(model)}; expected a Keras model, compiled and "
+                            "trained.")
+    used = getattr(model, "optimizer", None)
+    used = getattr(used, "inner_optimizer", used)  # under mixed_float16, Keras wraps it
+    if used is None:
+        return Check(False, f"{name} is not compiled yet: call {name}.compile(optimizer=..., "
+                            "loss=..., metrics=[...]) before fit.")
+    if type(used).__name__ != optimizer:
+        return Check(False, f"{name} was compiled with {type(used).__name__}, not "
+                            f"{optimizer}: build a fresh model and compile it with "
+                            f"optimizer={optimizer.lower()!r}.")
+    taken = int(used.iterations)
+    if taken != steps:
+        return Check(False, f"{name} took {taken} training steps; the control took {steps}. "
+                            "Train it on the same budget, and from a fresh model, so that only "
+                            "the optimizer differs.")
+    return Check(True, f"{name} was trained with {optimizer} for {steps} steps, the "
+                       "control's budget.")

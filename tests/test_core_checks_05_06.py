@@ -63,6 +63,21 @@ def test_a_tie_counted_as_improvement_is_named():
     assert not check.ok and "strictly lower" in check.message
 
 
+def test_patience_that_never_starts_again_is_named():
+    def no_reset(losses, patience):  # counts all epochs without improvement, not in a row
+        best, waited = 0, 0
+        for i in range(1, len(losses)):
+            if losses[i] < losses[best]:
+                best = i
+            else:
+                waited += 1
+                if waited >= patience:
+                    return i + 1, best + 1
+        return len(losses), best + 1
+    check = check_early_stopping(no_reset)
+    assert not check.ok and "*in a row*" in check.message
+
+
 def test_an_early_stop_that_returns_nothing_or_crashes_gets_words():
     assert "return two numbers" in check_early_stopping(lambda l, p: None).message
     assert "ZeroDivisionError" in check_early_stopping(lambda l, p: 1 / 0).message

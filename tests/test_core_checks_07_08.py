@@ -31,6 +31,8 @@ def test_the_right_rows_to_images_passes():
     (lambda df: (df.iloc[:, 1:].to_numpy().reshape(-1, 28, 28, 1) / 255,
                  df["label"].to_numpy()), "float64"),
     (lambda df: (rows_to_images(df)[0], np.eye(10)[df["label"]]), "one-hot"),
+    (lambda df: (rows_to_images(df)[0], df["label"].to_numpy().astype(float)),
+     "labels are whole numbers"),
     (lambda df: rows_to_images(df)[0], "return two things"),
 ])
 def test_each_typical_mistake_is_named(wrong, cause):
@@ -91,6 +93,35 @@ def test_the_submission_table_check():
     assert "in that order" in repr(check_submission_table(
         lambda p: pd.DataFrame({"Label": p, "ImageId": np.arange(1, len(p) + 1)})))
     assert "DataFrame" in repr(check_submission_table(lambda p: p))
+    assert "column Label holds float64" in repr(check_submission_table(
+        lambda p: pd.DataFrame({"ImageId": np.arange(1, len(p) + 1), "Label": p * 1.0})))
+    assert "column ImageId holds" in repr(check_submission_table(
+        lambda p: pd.DataFrame({"ImageId": [str(i) for i in range(1, len(p) + 1)],
+                                "Label": p})))
+
+
+def test_the_trained_with_check():
+    import keras
+
+    from helpers.checks import check_trained_with
+
+    def trained(optimizer, steps):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+        if steps:
+            model.fit(np.zeros((4 * steps, 3)), np.zeros(4 * steps), batch_size=4, verbose=0)
+        return model
+    assert check_trained_with(trained("adam", 3), "Adam", steps=3)
+    cases = [
+        (trained("rmsprop", 3), "compiled with RMSprop, not Adam"),
+        (trained("adam", 5), "took 5 training steps; the control took 3"),
+        (trained("adam", 0), "took 0 training steps"),
+        (keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]), "is not compiled yet"),
+        (None, "adam_model is None"),
+    ]
+    for model, words in cases:
+        check = check_trained_with(model, "Adam", steps=3)
+        assert not check.ok and words in check.message, check.message
 
 
 def test_the_label_verdict_check():
