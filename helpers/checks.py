@@ -657,13 +657,16 @@ def _seven_on_paper(shape: tuple[int, int] = (150, 200)) -> np.ndarray:
 
     page = Image.new("L", shape[::-1], 255)
     draw = ImageDraw.Draw(page)
-    draw.line([(30, 25), (85, 25), (55, 125)], fill=0, width=9, joint="curve")
+    # The foot leans right, so the ink's centre sits lower right of its box's diagonal: an
+    # answer that swaps the centre's row and column lands elsewhere.
+    draw.line([(30, 25), (85, 25), (60, 110)], fill=0, width=9, joint="curve")
     draw.line([(28, 20), (86, 20)], fill=0, width=14)  # a heavy top bar: mass sits high
     return np.asarray(page, "float32") / 255
 
 
 def _prepare_variant(grey: np.ndarray, invert: bool = True, by_mass: bool = True,
-                     side: int = 20, keep_aspect: bool = True) -> np.ndarray:
+                     side: int = 20, keep_aspect: bool = True,
+                     swap_centre: bool = False) -> np.ndarray:
     """MNIST's preparation, or one typical mistake in it (for check_mnist_preparation)."""
     from PIL import Image
 
@@ -679,6 +682,8 @@ def _prepare_variant(grey: np.ndarray, invert: bool = True, by_mass: bool = True
         cy, cx = (np.indices(small.shape) * small).reshape(2, -1).sum(axis=1) / small.sum()
     else:
         cy, cx = (h - 1) / 2, (w - 1) / 2
+    if swap_centre:
+        cy, cx = cx, cy
     top, left = int(np.clip(round(14 - cy), 0, 28 - h)), int(np.clip(round(14 - cx), 0, 28 - w))
     box = np.zeros((28, 28), "float32")
     box[top:top + h, left:left + w] = small[:28, :28]
@@ -728,6 +733,8 @@ def check_mnist_preparation(to_mnist, grey: np.ndarray | None = None,
             _prepare_variant(grey, side=28),
         "the aspect ratio is lost (the digit is squeezed into 20x20): scale both sides by "
         "the same factor, 20 / the longest side.": _prepare_variant(grey, keep_aspect=False),
+        "the centre of mass has its row and column swapped: the row comes first, as in "
+        "np.indices and in array[row, column].": _prepare_variant(grey, swap_centre=True),
     }
     scores = {cause: similarity(wrong) for cause, wrong in mistakes.items()}
     cause, best = max(scores.items(), key=lambda item: item[1])

@@ -65,6 +65,7 @@ def test_a_right_preparation_written_another_way_passes():
     ({"by_mass": False}, "bounding box"),
     ({"side": 28}, "scaled to 28 px"),
     ({"keep_aspect": False}, "aspect ratio is lost"),
+    ({"swap_centre": True}, "row and column swapped"),
 ])
 def test_each_typical_preparation_mistake_is_named(mistake, cause):
     verdict = check_mnist_preparation(lambda g: _prepare_variant(g, **mistake))
