@@ -188,7 +188,8 @@ def plot_flatten(grid: np.ndarray, ax: Axes | None = None) -> Axes:
         gx, gy = (n - cols) / 2 + c, 3.0 + rows - 1 - r  # the grid, centred above the row
         for x, y in ((gx, gy), (k, 0.0)):
             ax.add_patch(plt.Rectangle((x, y), 1, 1, facecolor=face, edgecolor="black"))
-            ax.text(x + 0.5, y + 0.5, f"{value:.2g}", ha="center", va="center", fontsize=7)
+            ax.text(x + 0.5, y + 0.5, f"{value:.2g}", ha="center", va="center", fontsize=7,
+                    color="white" if abs(value) > 0.6 * limit else "black")  # readable on dark
         ax.text(k + 0.5, -0.35, str(k), ha="center", va="center", fontsize=7, color="dimgray")
     ax.annotate("", xy=(n / 2, 1.2), xytext=(n / 2, 2.8),
                 arrowprops=dict(arrowstyle="->", lw=1.5))

@@ -34,6 +34,10 @@ def test_flatten_draws_every_cell_twice_and_numbers_the_row():
     assert len(ax.patches) == 12  # 6 in the grid, 6 in the row
     assert "2x3 grid becomes a row of 6" in ax.get_title()
     plt.close(ax.figure)
+    ax = plot_flatten(np.arange(6.0).reshape(2, 3) + 0.5)
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colours["5.5"] == "white" and colours["0.5"] == "black"  # dark red cell, pale cell
+    plt.close(ax.figure)
 
 
 def test_dense_draws_one_line_per_weight():
