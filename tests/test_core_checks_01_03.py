@@ -99,7 +99,7 @@ def test_convolution_right_answer_passes():
 
 
 def test_the_reference_is_what_keras_conv2d_computes():
-    from helpers.checks import _reference_convolution
+    from helpers.checks.lessons_01_03 import _reference_convolution
     rng = np.random.default_rng(0)
     image, kernel = rng.normal(size=(7, 6)), rng.normal(size=(3, 3))
     conv = keras.layers.Conv2D(1, 3, use_bias=False)

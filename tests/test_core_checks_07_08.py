@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers.checks import _prepare_variant, check_csv_to_images, check_mnist_preparation
+from helpers.checks import check_csv_to_images, check_mnist_preparation
+from helpers.checks.lessons_07_08 import _prepare_variant
 
 
 def rows_to_images(df):
