@@ -4,7 +4,9 @@
 #   make lab       - open JupyterLab on the learner edition, notebooks/
 #   make live      - build the live-coding edition into editions/live/ (for instructors)
 #   make notebooks - maintainers: re-execute notebooks/solutions/, regenerate notebooks/, in
-#                    float32 on any CPU (DIGITS_COURSE_PRECISION), as most learners' CPUs compute
+#                    float32 on any CPU (DIGITS_COURSE_PRECISION), as most learners' CPUs compute;
+#                    earlier models and submissions are moved to set-aside/ folders first, so
+#                    that each edition stores a first run's file names (scripts/set_aside.py)
 #   make site      - build the course website into build/site/ from the committed notebooks
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -85,7 +87,9 @@ colab: setup
 notebooks: setup diagrams
 	@test -n "$$MNIST_NPZ" || { echo "Set MNIST_NPZ to the full mnist.npz first."; exit 1; }
 	$(BIN)/python scripts/colab.py
+	$(BIN)/python scripts/set_aside.py before $(ONLY)
 	DIGITS_COURSE_PRECISION=float32 $(BIN)/python scripts/run_course.py --in-place $(ONLY)
+	$(BIN)/python scripts/set_aside.py solutions $(ONLY)
 	DIGITS_COURSE_PRECISION=float32 $(BIN)/python scripts/editions.py learner $(ONLY)
 
 diagrams: setup
