@@ -200,14 +200,21 @@ def plot_flatten(grid: np.ndarray, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def plot_dense(weights: np.ndarray, ax: Axes | None = None) -> Axes:
+def plot_dense(weights: np.ndarray, highlight: int | None = None,
+               ax: Axes | None = None) -> Axes:
     """Draw a Dense layer: every input joined to every output, a line per weight.
 
     `weights` is (inputs, outputs); red lines are positive weights, blue negative, and
-    thicker lines are larger in size.
+    thicker lines are larger in size. With `highlight`, only that output's lines are in
+    colour, each labelled with its weight; the rest are faint grey.
     """
     weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 2:
+        raise ValueError(f"weights should be 2-D, (inputs, outputs), like a Dense layer's "
+                         f"kernel; got shape {weights.shape}.")
     n_in, n_out = weights.shape
+    if highlight is not None and not 0 <= highlight < n_out:
+        raise ValueError(f"highlight names one output, from 0 to {n_out - 1}; got {highlight}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
     y_in = np.linspace(1, 0, n_in)
@@ -217,15 +224,22 @@ def plot_dense(weights: np.ndarray, ax: Axes | None = None) -> Axes:
     for i in range(n_in):
         for j in range(n_out):
             w = weights[i, j] / limit
-            ax.plot([0, 1], [y_in[i], y_out[j]], color=colour(0.5 + 0.5 * w),
-                    lw=0.3 + 2.2 * abs(w), zorder=1)
+            if highlight is None or j == highlight:
+                ax.plot([0, 1], [y_in[i], y_out[j]], color=colour(0.5 + 0.5 * w),
+                        lw=0.3 + 2.2 * abs(w), zorder=1.5)
+            else:
+                ax.plot([0, 1], [y_in[i], y_out[j]], color="0.85", lw=0.5, zorder=1)
+        if highlight is not None:
+            ax.text(-0.06, y_in[i], f"{weights[i, highlight]:+.2f}", ha="right",
+                    va="center", fontsize=8)
     ax.scatter(np.zeros(n_in), y_in, s=60, color="lightgray", edgecolor="black", zorder=2)
     ax.scatter(np.ones(n_out), y_out, s=90, color="tab:orange", edgecolor="black", zorder=2)
     for j in range(n_out):
-        ax.text(1.06, y_out[j], str(j), va="center", fontsize=8)
+        ax.text(1.06, y_out[j], str(j), va="center", fontsize=8,
+                fontweight="bold" if j == highlight else "normal")
     ax.text(0, 1.07, f"{n_in} inputs", ha="center", fontsize=9)
     ax.text(1, 1.07, f"{n_out} outputs", ha="center", fontsize=9)
-    ax.set(xlim=(-0.15, 1.2), ylim=(-0.05, 1.12),
+    ax.set(xlim=(-0.3 if highlight is not None else -0.15, 1.2), ylim=(-0.05, 1.12),
            title=f"Dense: {n_in} x {n_out} = {n_in * n_out} weights, one line each")
     ax.axis("off")
     return ax

@@ -46,6 +46,22 @@ def test_dense_draws_one_line_per_weight():
     plt.close(ax.figure)
 
 
+def test_dense_highlight_colours_one_outputs_lines_and_labels_their_weights():
+    weights = np.array([[0.5, -0.25], [-1.0, 0.75], [0.125, 0.0]])
+    ax = plot_dense(weights, highlight=1)
+    grey = [line for line in ax.lines if line.get_color() == "0.85"]
+    assert len(ax.lines) == 6 and len(grey) == 3  # output 0's three lines are grey
+    assert {t.get_text() for t in ax.texts} >= {"-0.25", "+0.75", "+0.00"}  # output 1's
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("weights, highlight, words", [
+    (np.ones(5), None, "2-D"), (np.ones((4, 3)), 3, "from 0 to 2")])
+def test_dense_refuses_bad_input_in_plain_words(weights, highlight, words):
+    with pytest.raises(ValueError, match=words):
+        plot_dense(weights, highlight=highlight)
+
+
 def test_dropout_labels_count_dropped_units_and_mean():
     outputs = np.array([[2.0, 0.0, 2.0, 0.0], [0.0, 0.0, 0.0, 2.0]])
     ax = plot_dropout(outputs, 0.5)
