@@ -5,7 +5,7 @@
 #   make live      - build the live-coding edition into editions/live/ (for instructors)
 #   make notebooks - maintainers: re-execute notebooks/solutions/, regenerate notebooks/, in
 #                    float32 on any CPU (DIGITS_COURSE_PRECISION), as most learners' CPUs compute;
-#                    earlier models and submissions are moved to set-aside/ folders first, so
+#                    earlier models, submissions and made Kaggle files are set aside first, so
 #                    that each edition stores a first run's file names (scripts/set_aside.py)
 #   make site      - build the course website into build/site/ from the committed notebooks
 

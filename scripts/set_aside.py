@@ -4,8 +4,8 @@
 
 Notebook 05 saves models/course_cnn.keras and 07 writes data/kaggle/submission.csv. Each
 takes the next free name (course_cnn_2.keras, ...) when the file is there already, so that
-nothing is overwritten. A committed run should show the first name, as a learner's first run
-does. So `make notebooks` calls this before each edition runs: the files already there are
+nothing is overwritten. 07 also writes Kaggle's CSV files from MNIST when there are none, and
+says so. A committed run should show what a learner's first run shows. So `make notebooks` calls this before each edition runs: the files already there are
 moved, never deleted, into models/set-aside/LABEL-TIME/ and data/kaggle/set-aside/LABEL-TIME/.
 NN limits the moves to what those lessons write (05: models, 07: submissions); none: both.
 """
@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # What each lesson writes: its folder, and the names save_new and write_submission give.
 OUTPUTS = {"05": ("models", r"course_cnn(_\d+)?\.keras"),
            "07": ("data/kaggle", r"submission(_\d+)?\.csv")}
+# Kaggle's files as helpers.kaggle writes them from MNIST, beside the marker it leaves; real
+# Kaggle downloads have no marker and stay where they are.
+MADE_FROM_MNIST = ("data/kaggle", "GENERATED_FROM_MNIST.txt",
+                   r"(train|test|answers)\.csv|GENERATED_FROM_MNIST\.txt")
 
 
 def set_aside(label: str, only: list[str] | None = None, root: Path = ROOT) -> list[Path]:
@@ -30,6 +34,8 @@ def set_aside(label: str, only: list[str] | None = None, root: Path = ROOT) -> l
     for lesson, (folder, pattern) in OUTPUTS.items():
         if only and lesson not in only:
             continue
+        if lesson == "07" and (root / MADE_FROM_MNIST[0] / MADE_FROM_MNIST[1]).exists():
+            pattern = f"{pattern}|{MADE_FROM_MNIST[2]}"
         for path in sorted((root / folder).glob("*")):
             if path.is_file() and re.fullmatch(pattern, path.name):
                 target = root / folder / "set-aside" / stamp / path.name

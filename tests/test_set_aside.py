@@ -34,3 +34,12 @@ def test_only_the_lessons_named_have_their_outputs_moved(tmp_path):
     assert [p.name for p in moved] == ["submission.csv"]
     assert (tmp_path / "models" / "course_cnn.keras").exists()  # 06 still needs 05's model
     assert set_aside.set_aside("again", ["07"], root=tmp_path) == []  # nothing left to move
+
+
+def test_kaggle_files_move_only_when_the_course_made_them(tmp_path):
+    _files(tmp_path, "data/kaggle/train.csv", "data/kaggle/test.csv")
+    assert set_aside.set_aside("real", ["07"], root=tmp_path) == []  # a real Kaggle download
+    _files(tmp_path, "data/kaggle/GENERATED_FROM_MNIST.txt", "data/kaggle/answers.csv")
+    moved = set_aside.set_aside("made", ["07"], root=tmp_path)
+    assert sorted(p.name for p in moved) == ["GENERATED_FROM_MNIST.txt", "answers.csv",
+                                             "test.csv", "train.csv"]
