@@ -102,8 +102,9 @@ def plot_gap(histories: dict[str, dict[str, list[float]]], metric: str = "accura
     """Training against validation `metric`, one panel per run, zoomed to the later epochs.
 
     All panels share one y range, fitted to the values from `zoom_from` (a fraction of each
-    run) onwards, so the first epochs' low scores do not squash the gap that matters; the
-    gap between the two curves is shaded.
+    run) onwards, so the first epochs' low scores do not squash the gap that matters. The
+    gap between the two curves is shaded where both are in view. For the loss, a star marks
+    the epoch of the lowest validation loss, the one `EarlyStopping` would keep.
     """
     if not histories or any(f"val_{metric}" not in h for h in histories.values()):
         raise ValueError(f"Give each run's history with '{metric}' and 'val_{metric}': "
@@ -112,22 +113,29 @@ def plot_gap(histories: dict[str, dict[str, list[float]]], metric: str = "accura
         _, axes = plt.subplots(1, len(histories), figsize=(5 * len(histories), 3.4),
                                squeeze=False, sharey=True, layout="constrained")
         axes = list(axes.flat)
-    later = []
-    for ax, (title, history) in zip(axes, histories.items()):
-        train, val = np.asarray(history[metric]), np.asarray(history[f"val_{metric}"])
+    runs = [(np.asarray(h[metric], dtype=float), np.asarray(h[f"val_{metric}"], dtype=float))
+            for h in histories.values()]
+    later = np.concatenate([c[int(zoom_from * len(c)):] for run in runs for c in run])
+    low, high = float(later.min()), float(later.max())
+    pad = 0.15 * (high - low) or 0.01
+    low, high = low - pad, high + pad
+    for ax, title, (train, val) in zip(axes, histories, runs):
         epochs = np.arange(1, len(train) + 1)
         ax.plot(epochs, train, "o-", ms=3, label="training")
         ax.plot(epochs, val, "o-", ms=3, label="validation")
-        ax.fill_between(epochs, train, val, color="tab:red", alpha=0.15, label="gap")
-        start = int(zoom_from * len(train))
-        later.extend([train[start:], val[start:]])
-        ax.set(xlabel="epoch", ylabel=metric, title=title)
-    low, high = float(np.min(np.concatenate(later))), float(np.max(np.concatenate(later)))
-    pad = 0.15 * (high - low) or 0.01
-    for ax in axes:
-        ax.set_ylim(low - pad, high + pad)
+        in_view = (np.minimum(train, val) >= low) & (np.maximum(train, val) <= high)
+        ax.fill_between(epochs, train, val, where=in_view, color="tab:red", alpha=0.15,
+                        label="gap")
+        if metric == "loss":
+            best = int(np.argmin(val))
+            ax.plot(epochs[best], val[best], "*", ms=14, color="black", zorder=3,
+                    label="lowest validation loss")
+            ax.annotate(f"lowest: {val[best]:.4f}, epoch {best + 1}", (epochs[best], val[best]),
+                        xytext=(0, 10), textcoords="offset points", ha="center", fontsize=8)
+        ax.set(xlabel="epoch", ylabel=metric, title=title, ylim=(low, high))
     fig = axes[0].figure
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     return fig
 
 
@@ -206,7 +214,7 @@ def plot_dense(weights: np.ndarray, highlight: int | None = None,
 
     `weights` is (inputs, outputs); red lines are positive weights, blue negative, and
     thicker lines are larger in size. With `highlight`, only that output's lines are in
-    colour, each labelled with its weight; the rest are faint grey.
+    colour, each with its weight written on it; the rest are faint grey.
     """
     weights = np.asarray(weights, dtype=float)
     if weights.ndim != 2:
@@ -224,22 +232,25 @@ def plot_dense(weights: np.ndarray, highlight: int | None = None,
     for i in range(n_in):
         for j in range(n_out):
             w = weights[i, j] / limit
-            if highlight is None or j == highlight:
+            if highlight is None:
                 ax.plot([0, 1], [y_in[i], y_out[j]], color=colour(0.5 + 0.5 * w),
                         lw=0.3 + 2.2 * abs(w), zorder=1.5)
+            elif j == highlight:  # tinted and wide enough to see even when the weight is small
+                ax.plot([0, 1], [y_in[i], y_out[j]], lw=0.8 + 2.2 * abs(w), zorder=1.5,
+                        color=colour(0.5 + 0.5 * np.sign(w) * (0.25 + 0.75 * abs(w))))
             else:
                 ax.plot([0, 1], [y_in[i], y_out[j]], color="0.85", lw=0.5, zorder=1)
-        if highlight is not None:
-            ax.text(-0.06, y_in[i], f"{weights[i, highlight]:+.2f}", ha="right",
-                    va="center", fontsize=8)
+        if highlight is not None:  # the weight written on its line, near the input
+            ax.text(0.1, y_in[i] + 0.1 * (y_out[highlight] - y_in[i]),
+                    f"{weights[i, highlight]:+.2f}", ha="center", va="center", fontsize=7,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"}, zorder=3)
     ax.scatter(np.zeros(n_in), y_in, s=60, color="lightgray", edgecolor="black", zorder=2)
     ax.scatter(np.ones(n_out), y_out, s=90, color="tab:orange", edgecolor="black", zorder=2)
     for j in range(n_out):
-        ax.text(1.06, y_out[j], str(j), va="center", fontsize=8,
-                fontweight="bold" if j == highlight else "normal")
+        ax.text(1.06, y_out[j], str(j), va="center", fontsize=8)
     ax.text(0, 1.07, f"{n_in} inputs", ha="center", fontsize=9)
     ax.text(1, 1.07, f"{n_out} outputs", ha="center", fontsize=9)
-    ax.set(xlim=(-0.3 if highlight is not None else -0.15, 1.2), ylim=(-0.05, 1.12),
+    ax.set(xlim=(-0.15, 1.2), ylim=(-0.05, 1.12),
            title=f"Dense: {n_in} x {n_out} = {n_in * n_out} weights, one line each")
     ax.axis("off")
     return ax

@@ -173,12 +173,14 @@ def test_diagonal_kernel_that_finds_slashes_passes():
     result = check_diagonal_kernel(np.array([[2, 1, 0], [1, 0, -1], [0, -1, -2]]))
     assert result.ok and "4.0 on a \"/\" stroke" in result.message
     assert "gives 0.0 inside solid ink" in result.message
+    assert "less strongly (3.0), to the edges of horizontal and vertical" in result.message
 
 
 @pytest.mark.parametrize("kernel, cause", [
     ([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]], "mirror it left to right"),      # finds "\"
     ([[1, 0, -1], [2, 0, -2], [1, 0, -1]], "cannot tell them apart"),       # vertical edges
     ([[0, 0, 1], [0, 0, 0], [1, 0, 0]], "finds ink, not the edges"),      # a line, not edges
+    ([[3, -3, 1], [3, 3, 1], [-1, -3, -2]], "responds more, 8.0, to a horizontal"),
     (np.zeros((3, 3)), "responds to nothing"),
     (np.ones((2, 2)), "make it 3x3"),
     ([[np.nan, 0, 0], [0, 0, 0], [0, 0, 0]], "nan"),

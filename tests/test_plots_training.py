@@ -30,6 +30,22 @@ def test_plot_gap_zooms_to_the_later_epochs_on_one_shared_scale():
     assert [a.get_title() for a in fig.axes] == ["overfits", "recipe"]
 
 
+def test_plot_gap_shades_only_where_both_curves_are_in_view():
+    fig = plot_gap({"overfits": history([0.5, 0.9, 1.0, 1.0], [0.1, 0.9, 0.93, 0.93])})
+    low, _ = fig.axes[0].get_ylim()
+    shaded = fig.axes[0].collections[0].get_paths()[0].vertices
+    assert shaded[:, 0].min() >= 2 and shaded[:, 1].min() >= low  # not epoch 1's 0.1
+    assert "lowest validation loss" not in fig.axes[0].get_legend_handles_labels()[1]
+
+
+def test_plot_gap_marks_the_lowest_validation_loss_for_early_stopping():
+    fig = plot_gap({"run": {"loss": [0.9, 0.3, 0.1, 0.05, 0.02],
+                            "val_loss": [0.8, 0.40, 0.3009, 0.3011, 0.3012]}}, metric="loss")
+    star = [line for line in fig.axes[0].lines if line.get_marker() == "*"]
+    assert len(star) == 1 and list(star[0].get_xdata()) == [3]
+    assert any(t.get_text() == "lowest: 0.3009, epoch 3" for t in fig.axes[0].texts)
+
+
 def test_plot_gap_says_what_is_missing():
     with pytest.raises(ValueError, match="validation_data"):
         plot_gap({"run": {"accuracy": [0.5, 0.6]}})

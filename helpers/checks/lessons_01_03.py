@@ -172,8 +172,11 @@ def check_diagonal_kernel(kernel) -> Check:
     rows, cols = np.indices((12, 12))
     slash = (np.abs(rows + cols - 11) <= 1).astype("float32")  # top right to bottom left
     backslash = (np.abs(rows - cols) <= 1).astype("float32")   # top left to bottom right
+    straight = [(np.abs(rows - 6) <= 1).astype("float32"),      # a horizontal stroke
+                (np.abs(cols - 6) <= 1).astype("float32")]      # a vertical stroke
     on_slash = float(np.abs(_reference_convolution(slash, array)).max())
     on_backslash = float(np.abs(_reference_convolution(backslash, array)).max())
+    on_straight = max(float(np.abs(_reference_convolution(s, array)).max()) for s in straight)
     seen = (f"diagonal's strongest response (red or blue) is {on_slash:.1f} on a \"/\" "
             f"stroke and {on_backslash:.1f} on a \"\\\" stroke (12x12 images, strokes 3 "
             "pixels wide).")
@@ -182,10 +185,17 @@ def check_diagonal_kernel(kernel) -> Check:
         return Check(False, f"{seen} But inside solid ink, where nothing changes, it gives "
                             f"{inside_ink:.1f}: it finds ink, not the edges of strokes. Make "
                             "its weights add up to 0, as vertical_edge's do.")
+    if on_slash >= 2 * on_backslash and on_straight > on_slash:
+        return Check(False, f"{seen} But it responds more, {on_straight:.1f}, to a "
+                            "horizontal or vertical stroke: it finds those, not \"/\". Put "
+                            "zeros along the \"/\" diagonal and make the weights on either "
+                            "side of it mirror each other with opposite signs.")
     if on_slash >= 2 * on_backslash and on_slash > 0:
         return Check(True, f"{seen} It finds strokes that run like \"/\", as the slash "
                            "of a 7, hardly sees the other diagonal, and gives "
-                           f"{inside_ink:.1f} inside solid ink.")
+                           f"{inside_ink:.1f} inside solid ink. It also responds, less "
+                           f"strongly ({on_straight:.1f}), to the edges of horizontal and "
+                           "vertical strokes, so the bar of a 7 shows too, more faintly.")
     if on_slash == on_backslash == 0:
         return Check(False, f"{seen} It responds to nothing: are its weights all 0, or "
                             "do they cancel? Put positive weights on one side of the \"/\" "
