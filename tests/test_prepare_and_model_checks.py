@@ -60,6 +60,16 @@ def test_good_model_passes():
     assert check_model(article_model(flatten=True)).ok
 
 
+@pytest.mark.parametrize("shape", [(32, 32, 1), (28, 28, 3), (28, 28)])
+def test_a_model_for_other_images_is_named(shape):
+    model = keras.Sequential([keras.Input(shape=shape), layers.Reshape((*shape[:2], -1)),
+                              layers.Conv2D(4, 3), layers.MaxPooling2D(), layers.Flatten(),
+                              layers.Dense(10, activation="softmax")])
+    result = check_model(model)
+    assert not result.ok and f"shaped {shape}" in result.message
+    assert "keras.Input(shape=(28, 28, 1))" in result.message
+
+
 def test_param_count_right_and_wrong():
     conv = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(25, 3)]).layers[0]
     assert check_param_count(conv, 250).ok

@@ -144,6 +144,10 @@ def check_model(model) -> Check:
     if not model.built or not model.layers:
         return Check(False, "The model is not built yet, so its shapes are unknown: start "
                             "it with keras.Input(shape=(28, 28, 1)).")
+    takes = _input_shape(model)
+    if takes is not None and tuple(takes[1:]) != (28, 28, 1):
+        return Check(False, f"The model takes images shaped {tuple(takes[1:])}, but MNIST's "
+                            "are (28, 28, 1): start it with keras.Input(shape=(28, 28, 1)).")
     seen_grid = False  # has a layer produced a (height, width, channels) grid yet?
     try:
         for layer in model.layers:
