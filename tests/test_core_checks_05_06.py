@@ -51,15 +51,8 @@ def test_each_typical_mistake_is_named(wrong, cause):
 
 
 def test_a_tie_counted_as_improvement_is_named():
-    def ties(losses, patience):
-        best, stop = 0, len(losses)
-        for i, loss in enumerate(losses):
-            if loss <= losses[best]:
-                best = i
-            elif i - best >= patience:
-                stop = i + 1
-                break
-        return stop, best + 1
+    def ties(losses, patience):  # the right rule, on losses where each epoch is a hair lower
+        return early_stop([loss - 1e-9 * i for i, loss in enumerate(losses)], patience)
     check = check_early_stopping(ties)
     assert not check.ok and "strictly lower" in check.message
 
