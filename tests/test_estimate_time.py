@@ -72,8 +72,10 @@ def test_a_path_that_is_no_notebook_is_named_not_a_traceback(monkeypatch, capsys
     assert "no such notebook: notebooks/05.ipynb" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb")),
-                         ids=lambda p: p.name[:2])
+SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name[:2])
 def test_the_header_and_the_readme_state_the_estimate(path):
     lesson, exercises = estimate_time.stated(estimate_time.estimate(nbformat.read(path, 4)))
     header = next(c.source for c in nbformat.read(path, 4).cells if "**Time:**" in c.source)
@@ -85,3 +87,13 @@ def test_the_header_and_the_readme_state_the_estimate(path):
     row = re.search(rf"^\| {path.name[:2]} \|.*~(\d+) \+ (\d+) min", (ROOT / "README.md")
                     .read_text(), re.M)
     assert row and (int(row[1]), int(row[2])) == (lesson, exercises), path.name
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name[:2])
+def test_the_readme_states_each_notebooks_measured_code_time(path):
+    run = estimate_time.estimate(nbformat.read(path, 4)).run_seconds
+    row = re.search(rf"^\| {path.name[:2]} \|.*\(code (\d+) s\*?\) \|$",
+                    (ROOT / "README.md").read_text(), re.M)
+    assert row and int(row[1]) == round(run), \
+        f"the README's row {path.name[:2]} says {row and row[1]} s; the stored run took " \
+        f"{run:.0f} s: update the row and the total after re-executing"
