@@ -241,7 +241,7 @@ def plot_dense(weights: np.ndarray, highlight: int | None = None,
             else:
                 ax.plot([0, 1], [y_in[i], y_out[j]], color="0.85", lw=0.5, zorder=1)
         if highlight is not None:  # the weight written on its line
-            ax.text(0.4, y_in[i] + 0.4 * (y_out[highlight] - y_in[i]),
+            ax.text(0.25, y_in[i] + 0.25 * (y_out[highlight] - y_in[i]),
                     f"{weights[i, highlight]:+.2f}", ha="center", va="center", fontsize=7,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"}, zorder=3)
     ax.scatter(np.zeros(n_in), y_in, s=60, color="lightgray", edgecolor="black", zorder=2)

@@ -173,7 +173,7 @@ def test_diagonal_kernel_that_finds_slashes_passes():
     result = check_diagonal_kernel(np.array([[2, 1, 0], [1, 0, -1], [0, -1, -2]]))
     assert result.ok and "4.0 on a \"/\" stroke" in result.message
     assert "gives 0.0 inside solid ink" in result.message
-    assert "less strongly (3.0), to the edges of horizontal and vertical" in result.message
+    assert "edges of horizontal and vertical strokes (3.0, against 4.0)" in result.message
 
 
 @pytest.mark.parametrize("kernel, cause", [

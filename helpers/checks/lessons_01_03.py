@@ -193,9 +193,9 @@ def check_diagonal_kernel(kernel) -> Check:
     if on_slash >= 2 * on_backslash and on_slash > 0:
         return Check(True, f"{seen} It finds strokes that run like \"/\", as the slash "
                            "of a 7, hardly sees the other diagonal, and gives "
-                           f"{inside_ink:.1f} inside solid ink. It also responds, less "
-                           f"strongly ({on_straight:.1f}), to the edges of horizontal and "
-                           "vertical strokes, so the bar of a 7 shows too, more faintly.")
+                           f"{inside_ink:.1f} inside solid ink. It also responds to the "
+                           f"edges of horizontal and vertical strokes ({on_straight:.1f}, "
+                           f"against {on_slash:.1f}), so the bar of a 7 shows too.")
     if on_slash == on_backslash == 0:
         return Check(False, f"{seen} It responds to nothing: are its weights all 0, or "
                             "do they cancel? Put positive weights on one side of the \"/\" "
